@@ -1,0 +1,65 @@
+/* The contract between the gRPC plumbing (server.c) and the kernel-facing
+ * handlers (ethtool.c, conntrack.c, info.c). A handler decodes its request,
+ * talks to the kernel and hands back a protobuf-c message; it never sees
+ * gRPC types. */
+#ifndef ETHTRACK_RPC_H
+#define ETHTRACK_RPC_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <protobuf-c/protobuf-c.h>
+
+/* Status codes with the values of grpc_status_code, so handlers need not
+ * include grpc headers. */
+enum rpc_code {
+	RPC_OK = 0,
+	RPC_CANCELLED = 1,
+	RPC_UNKNOWN = 2,
+	RPC_INVALID_ARGUMENT = 3,
+	RPC_DEADLINE_EXCEEDED = 4,
+	RPC_NOT_FOUND = 5,
+	RPC_PERMISSION_DENIED = 7,
+	RPC_RESOURCE_EXHAUSTED = 8,
+	RPC_FAILED_PRECONDITION = 9,
+	RPC_UNIMPLEMENTED = 12,
+	RPC_INTERNAL = 13,
+	RPC_UNAVAILABLE = 14,
+};
+
+/* Largest request the helper decodes; anything bigger is INVALID_ARGUMENT. */
+#define RPC_MAX_REQUEST_BYTES (64 * 1024)
+
+struct rpc_ctx;
+
+/* Records a failure; the plumbing sends it as the call's status. */
+void rpc_fail(struct rpc_ctx *ctx, enum rpc_code code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Sends one message on a server-streaming call. Returns 0, or -1 when the
+ * client is gone (the handler should stop). */
+int rpc_send(struct rpc_ctx *ctx, const ProtobufCMessage *msg);
+
+/* A unary handler returns its reply, which stays owned by the handler and
+ * valid until its next call (handlers reuse their buffers), or NULL after
+ * rpc_fail(). */
+typedef const ProtobufCMessage *(*rpc_unary_fn)(struct rpc_ctx *ctx, const uint8_t *req,
+						  size_t len);
+
+/* A streaming handler sends with rpc_send() and returns when done; it calls
+ * rpc_fail() to end the stream with an error. */
+typedef void (*rpc_stream_fn)(struct rpc_ctx *ctx, const uint8_t *req, size_t len);
+
+/* Handlers, one per RPC of ethtrack.helper.v1.Helper and grpc.health.v1. */
+const ProtobufCMessage *info_get(struct rpc_ctx *ctx, const uint8_t *req, size_t len);
+const ProtobufCMessage *health_check(struct rpc_ctx *ctx, const uint8_t *req, size_t len);
+const ProtobufCMessage *ethtool_list_interfaces(struct rpc_ctx *ctx, const uint8_t *req,
+						size_t len);
+const ProtobufCMessage *ethtool_get_stats(struct rpc_ctx *ctx, const uint8_t *req, size_t len);
+const ProtobufCMessage *conntrack_get_summary(struct rpc_ctx *ctx, const uint8_t *req,
+					      size_t len);
+const ProtobufCMessage *conntrack_get_breakdown(struct rpc_ctx *ctx, const uint8_t *req,
+						size_t len);
+void conntrack_dump(struct rpc_ctx *ctx, const uint8_t *req, size_t len);
+const ProtobufCMessage *conntrack_delete(struct rpc_ctx *ctx, const uint8_t *req, size_t len);
+
+#endif
