@@ -1,0 +1,133 @@
+// Wires the parts together: helper supervisor, collectors and their runner,
+// the GC loop, the HTTP and gRPC health servers; and takes them down again.
+
+import type http from 'node:http';
+import type { CollectorDefinition } from './collector';
+import { COLLECTORS } from './collectors';
+import type { Config } from './config';
+import { GcLoop } from './gc';
+import { collectorService, HELPER_SERVICE, HealthServer } from './health-server';
+import { HelperSupervisor } from './helper-supervisor';
+import { boundPort, createApp, listen } from './http-server';
+import type { Logger } from './logger';
+import { buildJobs } from './registry';
+import { Runner } from './runner';
+import { SelfMetrics } from './self-metrics';
+import { VERSION } from './version';
+
+export class Ethtrack {
+  readonly metrics = new SelfMetrics();
+  readonly supervisor: HelperSupervisor;
+  readonly runner: Runner;
+  readonly gc: GcLoop;
+  readonly health = new HealthServer();
+  private server: http.Server | undefined;
+  private healthTimer: NodeJS.Timeout | undefined;
+  private countedRestarts = 0;
+
+  constructor(
+    readonly config: Config,
+    private readonly logger: Logger,
+    collectors: readonly CollectorDefinition[] = COLLECTORS,
+  ) {
+    const { spawn, path: helperPath, socket, timeoutMs } = config.helper;
+    this.supervisor = new HelperSupervisor({ spawn, helperPath, socket, timeoutMs, logger });
+    this.gc = new GcLoop(config.gc.intervalMs, this.metrics, logger);
+    const jobs = buildJobs(collectors, config.flags, { logger, gc: this.gc, prune: config.gc });
+    this.runner = new Runner(jobs, () => this.supervisor.helper, this.metrics, logger);
+  }
+
+  get httpPort(): number {
+    return this.server ? boundPort(this.server) : 0;
+  }
+
+  notReadyReason(): string | undefined {
+    if (!this.supervisor.isUp) return `helper is ${this.supervisor.state}: ${this.supervisor.lastError}`;
+    const pending = this.runner.statuses.filter((job) => job.lastSuccess === undefined).map((job) => job.name);
+    if (pending.length > 0) return `collectors without a successful cycle yet: ${pending.join(', ')}`;
+    return undefined;
+  }
+
+  private refreshGauges(): void {
+    const { metrics, supervisor } = this;
+    metrics.helperUp.set(supervisor.isUp ? 1 : 0);
+    metrics.helperMemory.set(supervisor.residentMemoryBytes);
+    if (supervisor.restarts > this.countedRestarts) {
+      metrics.helperRestarts.inc(supervisor.restarts - this.countedRestarts);
+      this.countedRestarts = supervisor.restarts;
+    }
+    metrics.buildInfo.reset();
+    metrics.buildInfo.set({ version: VERSION, helper_version: supervisor.version }, 1);
+  }
+
+  private refreshHealth(): void {
+    this.health.set(HELPER_SERVICE, this.supervisor.isUp);
+    for (const job of this.runner.statuses) {
+      this.health.set(collectorService(job.name), job.lastSuccess !== undefined && job.lastError === undefined);
+    }
+    this.health.set('', this.notReadyReason() === undefined);
+  }
+
+  async start(): Promise<void> {
+    const { config, logger } = this;
+    const app = createApp({
+      runner: this.runner,
+      metrics: this.metrics,
+      logger,
+      telemetryPath: config.telemetryPath,
+      web: config.web,
+      beforeScrape: () => this.refreshGauges(),
+      notReadyReason: () => this.notReadyReason(),
+      statusInfo: () => ({
+        version: VERSION,
+        helperVersion: this.supervisor.version,
+        helperState: this.supervisor.state,
+        helperError: this.supervisor.lastError,
+        helperRestarts: this.supervisor.restarts,
+        telemetryPath: config.telemetryPath,
+        gcEnabled: this.gc.enabled,
+        gcReason: this.gc.reason,
+        jobs: this.runner.statuses,
+      }),
+    });
+    // Listen first, so a port already in use fails before a helper is spawned.
+    this.server = await listen(app, config.listen, config.web);
+    await this.health.listen(config.grpcListen);
+    this.refreshGauges();
+    this.refreshHealth();
+    this.healthTimer = setInterval(() => this.refreshHealth(), 1000);
+    this.healthTimer.unref();
+
+    this.supervisor.start();
+    // Collectors whose first cycle found the helper down run again as soon as it is up.
+    this.supervisor.on('state', (state) => {
+      if (state === 'up') void this.runner.runAll();
+      this.refreshHealth();
+    });
+    await this.supervisor.waitUntilUp(Math.max(2000, config.helper.timeoutMs));
+    this.runner.start();
+    this.gc.start();
+    logger.info('listening', {
+      address: `${config.listen.host}:${this.httpPort}`,
+      grpc_health: `${config.grpcListen.host}:${this.health.port}`,
+      tls: config.web?.tls !== undefined,
+    });
+  }
+
+  /** Graceful stop: in-flight scrapes complete, collectors finish, the helper is stopped. */
+  async stop(): Promise<void> {
+    clearInterval(this.healthTimer);
+    const closed = new Promise<void>((resolve) => {
+      if (!this.server) return resolve();
+      this.server.close(() => resolve());
+      this.server.closeIdleConnections();
+    });
+    await this.runner.stop();
+    await this.gc.stop();
+    await this.supervisor.stop();
+    await this.health.stop();
+    const forced = setTimeout(() => this.server?.closeAllConnections(), 3000);
+    await closed;
+    clearTimeout(forced);
+  }
+}

@@ -1,0 +1,61 @@
+#!/usr/bin/env node
+// ethtrack: parse and validate flags (exit 2 with one line on any error),
+// then run until SIGTERM/SIGINT.
+
+import { Ethtrack } from './app';
+import { allFlags, loadConfig } from './config';
+import { flagHelp, UsageError } from './flags';
+import { createLogger } from './logger';
+import { VERSION } from './version';
+
+async function main(argv: string[]): Promise<void> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig(argv);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`ethtrack: error: ${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  if (config.showHelp) {
+    process.stdout.write(
+      `usage: ethtrack [<flags>]\n\nPrometheus exporter for NIC statistics and conntrack.\n\nFlags:\n${flagHelp(allFlags())}\n`,
+    );
+    return;
+  }
+  if (config.showVersion) {
+    process.stdout.write(`ethtrack, version ${VERSION} (node ${process.version})\n`);
+    return;
+  }
+  const logger = createLogger(config.log.level, config.log.format);
+  const app = new Ethtrack(config, logger);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('stopping', { signal });
+    const forced = setTimeout(() => process.exit(1), 5000);
+    forced.unref();
+    app.stop().then(
+      () => process.exit(0),
+      (err: Error) => {
+        logger.error('stop failed', { err: err.message });
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  logger.info('starting ethtrack', { version: VERSION });
+  try {
+    await app.start();
+  } catch (err) {
+    logger.error('cannot start', { err: (err as Error).message });
+    await app.stop().catch(() => undefined);
+    process.exit(1);
+  }
+}
+
+void main(process.argv.slice(2));

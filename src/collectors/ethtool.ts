@@ -1,0 +1,220 @@
+// The ethtool collector: driver info, link settings and every ethtool stat
+// of the devices that pass the include/exclude filters.
+//
+// The helper sends stat names only when a device's string set changes, so
+// the label prefix of each series is built once per string-set generation
+// and a cycle only appends values.
+
+import type { CollectorDefinition, CollectorJob } from '../collector';
+import { formatValue, type RenderedFamily, renderFamily, type Sample, samplePrefix } from '../exposition';
+import { type FlagValues, getRegex } from '../flags';
+import type { NetInterface } from '../helper-api';
+import type { HelperClient } from '../helper-client';
+import type { Logger } from '../logger';
+import { NIC } from '../metrics';
+import { mapStatNames } from '../stat-names';
+
+export const DEFAULT_DEVICE_EXCLUDE =
+  '^(lo|veth.+|cali.+|lxc.+|azv.+|cilium_.+|flannel\\..+|cni0|docker0|tunl0|kube-ipvs0)$';
+
+export interface EthtoolFilters {
+  deviceInclude?: RegExp;
+  deviceExclude?: RegExp;
+  statInclude?: RegExp;
+  statExclude?: RegExp;
+}
+
+interface DeviceNames {
+  generation: number;
+  /** Per stat index: the series prefix, or null when the stat filters drop it. */
+  prefixes: (string | null)[];
+}
+
+const SPEED_UNKNOWN = 0xffffffff;
+const DUPLEX_HALF = 0;
+const DUPLEX_FULL = 1;
+
+function passes(value: string, include: RegExp | undefined, exclude: RegExp | undefined): boolean {
+  if (include && !include.test(value)) return false;
+  return !(exclude?.test(value) ?? false);
+}
+
+export class EthtoolCollector implements CollectorJob {
+  readonly name = 'ethtool';
+  private readonly names = new Map<string, DeviceNames>();
+  /** Devices already logged as giving no stats (or failing), with the reason logged. */
+  private readonly reported = new Map<string, string>();
+  private lastHelper: HelperClient | undefined;
+
+  constructor(
+    readonly schedule: string,
+    private readonly filters: EthtoolFilters,
+    private readonly logger: Logger,
+  ) {}
+
+  private reportOnce(device: string, reason: string, level: 'info' | 'warn'): void {
+    if (this.reported.get(device) === reason) return;
+    this.reported.set(device, reason);
+    this.logger.log(level, 'skipping device stats', { collector: this.name, device, reason });
+  }
+
+  /** A stat passes when its raw or its mapped name passes the filters. */
+  private statPasses(raw: string, stat: string): boolean {
+    const { statInclude: include, statExclude: exclude } = this.filters;
+    if (!include && !exclude) return true;
+    const included = !include || include.test(raw) || include.test(stat);
+    const excluded = !!exclude && (exclude.test(raw) || exclude.test(stat));
+    return included && !excluded;
+  }
+
+  private buildPrefixes(device: string, names: readonly string[]): (string | null)[] {
+    return mapStatNames(names).map((label) =>
+      this.statPasses(label.raw, label.stat)
+        ? samplePrefix(NIC.stat, { device, stat: label.stat, queue: label.queue })
+        : null,
+    );
+  }
+
+  async collect(helper: HelperClient): Promise<RenderedFamily[]> {
+    // A new helper numbers its string-set generations afresh.
+    if (helper !== this.lastHelper) {
+      this.names.clear();
+      this.lastHelper = helper;
+    }
+    const { interfaces } = await helper.listInterfaces();
+    const devices = interfaces.filter((dev) =>
+      passes(dev.name, this.filters.deviceInclude, this.filters.deviceExclude),
+    );
+    const present = new Set(devices.map((dev) => dev.name));
+    for (const name of this.names.keys()) if (!present.has(name)) this.names.delete(name);
+    for (const name of this.reported.keys()) if (!present.has(name)) this.reported.delete(name);
+
+    const withStats = devices.filter((dev) => dev.nStats > 0 || this.names.has(dev.name) || dev.driver !== '');
+    const reply = await helper.ethtoolStats(
+      withStats.map((dev) => ({ interface: dev.name, knownGeneration: this.names.get(dev.name)?.generation ?? 0 })),
+    );
+
+    let body = '';
+    for (const stats of reply.interfaces) {
+      const device = stats.interface;
+      if (stats.status === 'NOT_SUPPORTED') {
+        this.reportOnce(device, 'driver has no ethtool stats', 'info');
+        continue;
+      }
+      if (stats.status === 'NO_SUCH_DEVICE') {
+        this.names.delete(device);
+        continue;
+      }
+      if (stats.status !== 'OK') {
+        this.reportOnce(device, stats.error || stats.status, 'warn');
+        continue;
+      }
+      let cached = this.names.get(device);
+      if (stats.names.length > 0 || !cached || cached.generation !== stats.generation) {
+        cached = { generation: stats.generation, prefixes: this.buildPrefixes(device, stats.names) };
+        this.names.set(device, cached);
+      }
+      const { prefixes } = cached;
+      const { values } = stats;
+      if (values.length !== prefixes.length) {
+        // Names and values disagree (a string set changed under us): ask afresh next cycle.
+        this.names.delete(device);
+        this.reportOnce(device, `stat count changed (${prefixes.length} names, ${values.length} values)`, 'info');
+        continue;
+      }
+      this.reported.delete(device);
+      for (let i = 0; i < values.length; i++) {
+        const prefix = prefixes[i];
+        if (prefix !== null) body += `${prefix}${formatValue(values[i])}\n`;
+      }
+    }
+    return [{ meta: NIC.stat, body }, ...linkFamilies(devices)];
+  }
+}
+
+function linkFamilies(devices: readonly NetInterface[]): RenderedFamily[] {
+  const info: Sample[] = [];
+  const up: Sample[] = [];
+  const speed: Sample[] = [];
+  const duplex: Sample[] = [];
+  const autoneg: Sample[] = [];
+  for (const dev of devices) {
+    const labels = { device: dev.name };
+    if (dev.driver !== '') {
+      info.push({
+        labels: {
+          device: dev.name,
+          driver: dev.driver,
+          driver_version: dev.driverVersion,
+          firmware_version: dev.firmwareVersion,
+          bus_info: dev.busInfo,
+        },
+        value: 1,
+      });
+    }
+    if (dev.linkKnown) up.push({ labels, value: dev.linkUp ? 1 : 0 });
+    if (dev.settingsKnown) {
+      if (dev.speedMbps > 0 && dev.speedMbps !== SPEED_UNKNOWN) {
+        speed.push({ labels, value: (dev.speedMbps * 1_000_000) / 8 });
+      }
+      if (dev.duplex === DUPLEX_FULL || dev.duplex === DUPLEX_HALF) {
+        duplex.push({ labels, value: dev.duplex === DUPLEX_FULL ? 1 : 0 });
+      }
+      autoneg.push({ labels, value: dev.autoneg ? 1 : 0 });
+    }
+  }
+  return [
+    renderFamily(NIC.info, info),
+    renderFamily(NIC.linkUp, up),
+    renderFamily(NIC.linkSpeedBytes, speed),
+    renderFamily(NIC.linkFullDuplex, duplex),
+    renderFamily(NIC.autonegotiate, autoneg),
+  ];
+}
+
+export function ethtoolFilters(flags: FlagValues): EthtoolFilters {
+  const deviceInclude = getRegex(flags, 'collector.ethtool.device-include');
+  let deviceExclude = getRegex(flags, 'collector.ethtool.device-exclude');
+  // Naming devices to include replaces the default exclusion of virtual devices.
+  if (deviceInclude && deviceExclude?.source === DEFAULT_DEVICE_EXCLUDE) deviceExclude = undefined;
+  return {
+    deviceInclude,
+    deviceExclude,
+    statInclude: getRegex(flags, 'collector.ethtool.stat-include'),
+    statExclude: getRegex(flags, 'collector.ethtool.stat-exclude'),
+  };
+}
+
+export const ethtool: CollectorDefinition = {
+  name: 'ethtool',
+  help: 'NIC driver info, link settings and ethtool statistics.',
+  defaultEnabled: true,
+  defaultSchedule: '*/15 * * * * *',
+  flags: [
+    {
+      name: 'collector.ethtool.device-include',
+      kind: 'regex',
+      default: undefined,
+      help: 'Regexp of devices to include; when set, the default exclusion no longer applies.',
+    },
+    {
+      name: 'collector.ethtool.device-exclude',
+      kind: 'regex',
+      default: DEFAULT_DEVICE_EXCLUDE,
+      help: 'Regexp of devices to exclude.',
+    },
+    {
+      name: 'collector.ethtool.stat-include',
+      kind: 'regex',
+      default: undefined,
+      help: 'Regexp of stats to include, matched against the raw and the queue-free name.',
+    },
+    {
+      name: 'collector.ethtool.stat-exclude',
+      kind: 'regex',
+      default: undefined,
+      help: 'Regexp of stats to exclude, matched against the raw and the queue-free name.',
+    },
+  ],
+  create: (flags, schedule, deps) => [new EthtoolCollector(schedule, ethtoolFilters(flags), deps.logger)],
+};

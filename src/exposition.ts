@@ -1,0 +1,71 @@
+// Text exposition of collector snapshots. A collector's families are rendered
+// once per cycle, not once per scrape: sample lines are the same in the
+// Prometheus text format and OpenMetrics, only the headers differ.
+
+export type MetricType = 'gauge' | 'counter';
+
+export interface MetricMeta {
+  /** Sample name; counters end in `_total`. */
+  readonly name: string;
+  readonly help: string;
+  readonly type: MetricType;
+}
+
+export interface RenderedFamily {
+  readonly meta: MetricMeta;
+  /** Sample lines, each ending in a newline. */
+  readonly body: string;
+}
+
+export type Labels = Readonly<Record<string, string>>;
+
+export interface Sample {
+  readonly labels: Labels;
+  readonly value: number;
+}
+
+export function escapeLabelValue(value: string): string {
+  return /[\\"\n]/.test(value) ? value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n') : value;
+}
+
+function escapeHelp(help: string): string {
+  return help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
+}
+
+export function formatLabels(labels: Labels): string {
+  const keys = Object.keys(labels);
+  if (keys.length === 0) return '';
+  return `{${keys.map((key) => `${key}="${escapeLabelValue(labels[key])}"`).join(',')}}`;
+}
+
+export function formatValue(value: number): string {
+  if (Number.isNaN(value)) return 'NaN';
+  if (value === Number.POSITIVE_INFINITY) return '+Inf';
+  if (value === Number.NEGATIVE_INFINITY) return '-Inf';
+  return String(value);
+}
+
+/** `name{labels} ` — cache it where the label set is stable across cycles. */
+export function samplePrefix(meta: MetricMeta, labels: Labels): string {
+  return `${meta.name}${formatLabels(labels)} `;
+}
+
+export function renderFamily(meta: MetricMeta, samples: readonly Sample[]): RenderedFamily {
+  let body = '';
+  for (const sample of samples) body += `${samplePrefix(meta, sample.labels)}${formatValue(sample.value)}\n`;
+  return { meta, body };
+}
+
+export function familyHeader(meta: MetricMeta, openMetrics: boolean): string {
+  const name = openMetrics && meta.type === 'counter' ? meta.name.replace(/_total$/, '') : meta.name;
+  return `# HELP ${name} ${escapeHelp(meta.help)}\n# TYPE ${name} ${meta.type}\n`;
+}
+
+/** Renders families in either format; empty families are left out. */
+export function renderText(families: readonly RenderedFamily[], openMetrics: boolean): string {
+  let text = '';
+  for (const family of families) {
+    if (family.body.length > 0) text += familyHeader(family.meta, openMetrics) + family.body;
+  }
+  return text;
+}

@@ -1,0 +1,73 @@
+// The conditional conntrack GC loop (SPEC "Conntrack GC policy"). It exists
+// only for consumers that keep connection records — the flows collector's
+// table and opt-in kernel pruning. With neither, no timer is created.
+
+import type { GcRegistration } from './collector';
+import type { Logger } from './logger';
+import type { SelfMetrics } from './self-metrics';
+
+interface GcConsumer {
+  reason: string;
+  run: () => Promise<void> | void;
+}
+
+export class GcLoop implements GcRegistration {
+  private readonly consumers: GcConsumer[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+
+  constructor(
+    private readonly intervalMs: number,
+    private readonly metrics: SelfMetrics,
+    private readonly logger: Logger,
+  ) {
+    metrics.gcEnabled.set(0);
+  }
+
+  register(reason: string, run: () => Promise<void> | void): void {
+    this.consumers.push({ reason, run });
+  }
+
+  get enabled(): boolean {
+    return this.timer !== undefined;
+  }
+
+  get reason(): string {
+    return this.consumers.map((consumer) => consumer.reason).join(', ');
+  }
+
+  start(): void {
+    if (this.consumers.length === 0) {
+      this.logger.debug('conntrack GC loop not started: flows collector and pruning are off');
+      return;
+    }
+    this.logger.info('starting conntrack GC loop', { reason: this.reason, interval_ms: this.intervalMs });
+    this.metrics.gcEnabled.set(1);
+    this.timer = setInterval(() => void this.runOnce(), this.intervalMs);
+    this.timer.unref();
+  }
+
+  /** One pass over every consumer; a pass still running is not started again. */
+  runOnce(): Promise<void> {
+    if (!this.running) {
+      this.running = (async () => {
+        for (const consumer of this.consumers) {
+          try {
+            await consumer.run();
+          } catch (err) {
+            this.logger.warn('conntrack GC pass failed', { consumer: consumer.reason, err: (err as Error).message });
+          }
+        }
+      })().finally(() => {
+        this.running = undefined;
+      });
+    }
+    return this.running;
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    await this.running;
+  }
+}

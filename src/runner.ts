@@ -1,0 +1,180 @@
+// Runs collector jobs on their node-cron schedules, one cycle of a job at a
+// time, and keeps each job's latest snapshot rendered in both exposition
+// formats (and gzipped on demand), so a scrape never waits for the kernel.
+
+import { promisify } from 'node:util';
+import zlib from 'node:zlib';
+import cron, { type ScheduledTask } from 'node-cron';
+import type { CollectorJob } from './collector';
+import { type RenderedFamily, renderText } from './exposition';
+import type { HelperClient } from './helper-client';
+import type { Logger } from './logger';
+import type { SelfMetrics } from './self-metrics';
+
+const gzip = promisify(zlib.gzip);
+
+export class Snapshot {
+  readonly text: Buffer;
+  readonly openMetrics: Buffer;
+  private gzipped: [Promise<Buffer> | undefined, Promise<Buffer> | undefined] = [undefined, undefined];
+
+  constructor(
+    readonly families: readonly RenderedFamily[],
+    readonly takenAt: number,
+  ) {
+    this.text = Buffer.from(renderText(families, false));
+    this.openMetrics = Buffer.from(renderText(families, true));
+  }
+
+  /** One gzip member per snapshot and format; members concatenate into a valid gzip stream. */
+  gzip(openMetrics: boolean): Promise<Buffer> {
+    const index = openMetrics ? 1 : 0;
+    let member = this.gzipped[index];
+    if (!member) {
+      member = gzip(openMetrics ? this.openMetrics : this.text, { level: 6 });
+      this.gzipped[index] = member;
+    }
+    return member;
+  }
+}
+
+export interface JobStatus {
+  name: string;
+  schedule: string;
+  intervalMs: number;
+  running: boolean;
+  lastRun?: Date;
+  lastDurationMs?: number;
+  lastSuccess?: Date;
+  lastError?: string;
+  succeeded: boolean;
+  skippedOverlaps: number;
+}
+
+/** Seconds between two consecutive runs of a cron expression. */
+export function scheduleIntervalMs(schedule: string): number {
+  const task = cron.createTask(schedule, () => undefined);
+  try {
+    const [a, b] = task.getNextRuns(2);
+    return a && b ? b.getTime() - a.getTime() : 60_000;
+  } finally {
+    void task.destroy();
+  }
+}
+
+class ScheduledJob {
+  snapshot: Snapshot | undefined;
+  readonly status: JobStatus;
+  task: ScheduledTask | undefined;
+  current: Promise<void> | undefined;
+
+  constructor(readonly job: CollectorJob) {
+    this.status = {
+      name: job.name,
+      schedule: job.schedule,
+      intervalMs: scheduleIntervalMs(job.schedule),
+      running: false,
+      succeeded: false,
+      skippedOverlaps: 0,
+    };
+  }
+}
+
+export class Runner {
+  private readonly jobs: ScheduledJob[];
+  private stopped = false;
+
+  constructor(
+    jobs: readonly CollectorJob[],
+    private readonly helper: () => HelperClient,
+    private readonly metrics: SelfMetrics,
+    private readonly logger: Logger,
+  ) {
+    this.jobs = jobs.map((job) => new ScheduledJob(job));
+  }
+
+  get statuses(): readonly JobStatus[] {
+    return this.jobs.map((job) => job.status);
+  }
+
+  start(): void {
+    for (const scheduled of this.jobs) {
+      scheduled.task = cron.schedule(scheduled.job.schedule, () => this.runOnce(scheduled), {
+        name: scheduled.job.name,
+      });
+      void this.runOnce(scheduled);
+    }
+  }
+
+  /** Runs every job once now (tests, and the first cycle after the helper comes up). */
+  async runAll(): Promise<void> {
+    await Promise.all(this.jobs.map((job) => this.runOnce(job)));
+  }
+
+  /** Starts a cycle unless one of the same job is still running. */
+  runOnce(scheduled: ScheduledJob): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    if (scheduled.current) {
+      scheduled.status.skippedOverlaps++;
+      this.logger.debug('previous cycle still running; skipped', { collector: scheduled.job.name });
+      return scheduled.current;
+    }
+    scheduled.current = this.cycle(scheduled).finally(() => {
+      scheduled.current = undefined;
+    });
+    return scheduled.current;
+  }
+
+  private async cycle(scheduled: ScheduledJob): Promise<void> {
+    const { job, status } = scheduled;
+    const labels = { collector: job.name };
+    status.running = true;
+    const start = process.hrtime.bigint();
+    status.lastRun = new Date();
+    try {
+      const families = await job.collect(this.helper());
+      const now = Date.now();
+      scheduled.snapshot = new Snapshot(families, now);
+      if (!status.succeeded || status.lastError) {
+        this.logger.info('collector succeeded', { collector: job.name });
+      }
+      status.succeeded = true;
+      status.lastError = undefined;
+      status.lastSuccess = new Date(now);
+      this.metrics.collectorSuccess.set(labels, 1);
+      this.metrics.collectorLastSuccess.set(labels, now / 1000);
+    } catch (err) {
+      const message = (err as Error).message;
+      if (status.lastError !== message) {
+        this.logger.warn('collector failed', { collector: job.name, err: message });
+      }
+      status.lastError = message;
+      this.metrics.collectorSuccess.set(labels, 0);
+    } finally {
+      const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+      status.lastDurationMs = seconds * 1000;
+      status.running = false;
+      this.metrics.collectorDuration.set(labels, seconds);
+    }
+  }
+
+  /** Fresh snapshots only: a job whose last success is older than three intervals is left out. */
+  snapshots(now = Date.now()): Snapshot[] {
+    const fresh: Snapshot[] = [];
+    for (const { snapshot, status } of this.jobs) {
+      if (snapshot && now - snapshot.takenAt <= 3 * status.intervalMs) fresh.push(snapshot);
+    }
+    return fresh;
+  }
+
+  /** Every enabled job has succeeded at least once. */
+  get allSucceededOnce(): boolean {
+    return this.jobs.every((job) => job.status.lastSuccess !== undefined);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const job of this.jobs) await job.task?.destroy();
+    await Promise.all(this.jobs.map((job) => job.current));
+  }
+}

@@ -1,0 +1,76 @@
+// The framework's own metrics, as prom-client objects: per-collector cycle
+// results, helper health, build info, GC work, and prom-client's process
+// metrics. Two registries share them: one renders the Prometheus text format,
+// the other OpenMetrics.
+
+import client from 'prom-client';
+
+export class SelfMetrics {
+  readonly text = new client.Registry();
+  readonly openMetrics = new client.Registry<client.OpenMetricsContentType>();
+  private readonly registers: client.Registry<client.RegistryContentType>[] = [this.text, this.openMetrics];
+
+  readonly collectorDuration = this.gauge(
+    'ethtrack_collector_duration_seconds',
+    "Duration of the collector's last cycle.",
+    ['collector'],
+  );
+  readonly collectorSuccess = this.gauge(
+    'ethtrack_collector_success',
+    "Whether the collector's last cycle succeeded.",
+    ['collector'],
+  );
+  readonly collectorLastSuccess = this.gauge(
+    'ethtrack_collector_last_success_timestamp_seconds',
+    "Unix time of the collector's last successful cycle.",
+    ['collector'],
+  );
+  readonly helperUp = this.gauge('ethtrack_helper_up', 'Whether the privileged helper answers.', []);
+  readonly helperRestarts = new client.Counter({
+    name: 'ethtrack_helper_restarts_total',
+    help: 'Times the spawned helper was restarted.',
+    registers: this.registers,
+  });
+  readonly helperMemory = this.gauge('ethtrack_helper_resident_memory_bytes', 'Resident memory of the helper.', []);
+  readonly buildInfo = this.gauge('ethtrack_build_info', 'Build information; value 1.', ['version', 'helper_version']);
+  readonly gcEnabled = this.gauge('ethtrack_gc_enabled', 'Whether the conntrack GC loop runs.', []);
+  readonly gcRuns = new client.Counter({
+    name: 'ethtrack_gc_runs_total',
+    help: 'GC cycles run, by table.',
+    labelNames: ['table'],
+    registers: this.registers,
+  });
+  readonly gcEvicted = new client.Counter({
+    name: 'ethtrack_gc_evicted_total',
+    help: 'Records evicted by GC, by table.',
+    labelNames: ['table'],
+    registers: this.registers,
+  });
+  readonly pruneCandidates = this.gauge(
+    'ethtrack_gc_prune_candidates',
+    'Kernel conntrack entries matching the prune rule in the last prune cycle.',
+    ['protocol', 'state'],
+  );
+  readonly pruned = new client.Counter({
+    name: 'ethtrack_gc_pruned_total',
+    help: 'Kernel conntrack entries deleted by pruning.',
+    labelNames: ['protocol', 'state'],
+    registers: this.registers,
+  });
+
+  constructor() {
+    this.openMetrics.setContentType(client.Registry.OPENMETRICS_CONTENT_TYPE);
+    for (const register of this.registers) client.collectDefaultMetrics({ register });
+  }
+
+  private gauge<L extends string>(name: string, help: string, labelNames: L[]): client.Gauge<L> {
+    return new client.Gauge({ name, help, labelNames, registers: this.registers });
+  }
+
+  /** Rendered self-metrics; for OpenMetrics without the closing `# EOF`. */
+  async render(openMetrics: boolean): Promise<string> {
+    if (!openMetrics) return this.text.metrics();
+    const text = await this.openMetrics.metrics();
+    return text.replace(/# EOF\n?$/, '');
+  }
+}
