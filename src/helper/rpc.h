@@ -35,6 +35,16 @@ struct rpc_ctx;
 void rpc_fail(struct rpc_ctx *ctx, enum rpc_code code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* A per-call arena for protobuf_c_message_unpack() and other scratch memory:
+ * everything taken from it is released when the call ends, and its storage
+ * is kept at its high-water mark, so decoding allocates nothing per call once
+ * warm. Never call protobuf_c_message_free_unpacked() on what it holds. */
+ProtobufCAllocator *rpc_allocator(struct rpc_ctx *ctx);
+
+/* Milliseconds until the client's deadline (0 when it has passed), or -1 when
+ * the client set none. Long handlers bound their kernel work by it. */
+int64_t rpc_deadline_ms(const struct rpc_ctx *ctx);
+
 /* Sends one message on a server-streaming call. Returns 0, or -1 when the
  * client is gone (the handler should stop). */
 int rpc_send(struct rpc_ctx *ctx, const ProtobufCMessage *msg);
