@@ -5,6 +5,8 @@ import type http from 'node:http';
 import type { CollectorDefinition } from './collector';
 import { COLLECTORS } from './collectors';
 import type { Config } from './config';
+import { ConntrackPruner } from './conntrack-prune';
+import { getNumber } from './flags';
 import { GcLoop } from './gc';
 import { collectorService, HELPER_SERVICE, HealthServer } from './health-server';
 import { HelperSupervisor } from './helper-supervisor';
@@ -33,7 +35,21 @@ export class Ethtrack {
     const { spawn, path: helperPath, socket, timeoutMs } = config.helper;
     this.supervisor = new HelperSupervisor({ spawn, helperPath, socket, timeoutMs, logger });
     this.gc = new GcLoop(config.gc.intervalMs, this.metrics, logger);
-    const jobs = buildJobs(collectors, config.flags, { logger, gc: this.gc, prune: config.gc });
+    const jobs = buildJobs(collectors, config.flags, { logger, gc: this.gc });
+    if (config.gc.prune !== 'off') {
+      const pruner = new ConntrackPruner(
+        {
+          mode: config.gc.prune,
+          threshold: config.gc.threshold,
+          maxPerCycle: config.gc.maxPerCycle,
+          deadlineMs: getNumber(config.flags, 'collector.conntrack.dump-timeout'),
+        },
+        () => this.supervisor.helper,
+        this.metrics,
+        logger,
+      );
+      this.gc.register('kernel', `--gc.prune=${config.gc.prune}`, () => pruner.run());
+    }
     this.runner = new Runner(jobs, () => this.supervisor.helper, this.metrics, logger);
   }
 

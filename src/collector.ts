@@ -22,13 +22,12 @@ export interface CollectorDeps {
   logger: Logger;
   /** Set by collectors that keep connection records and so need the GC loop. */
   gc: GcRegistration;
-  /** Kernel pruning settings (--gc.prune*). */
-  prune: { prune: 'off' | 'dry-run' | 'on'; threshold: number; maxPerCycle: number; intervalMs: number };
 }
 
 /** Lets a collector ask for the conditional GC loop (gc.ts). */
 export interface GcRegistration {
-  register(reason: string, run: () => Promise<void> | void): void;
+  /** `run` does one GC pass over `table` and returns how many records it evicted. */
+  register(table: string, reason: string, run: () => Promise<number> | number): void;
 }
 
 export interface CollectorDefinition {

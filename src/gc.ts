@@ -7,8 +7,9 @@ import type { Logger } from './logger';
 import type { SelfMetrics } from './self-metrics';
 
 interface GcConsumer {
+  table: string;
   reason: string;
-  run: () => Promise<void> | void;
+  run: () => Promise<number> | number;
 }
 
 export class GcLoop implements GcRegistration {
@@ -24,8 +25,8 @@ export class GcLoop implements GcRegistration {
     metrics.gcEnabled.set(0);
   }
 
-  register(reason: string, run: () => Promise<void> | void): void {
-    this.consumers.push({ reason, run });
+  register(table: string, reason: string, run: () => Promise<number> | number): void {
+    this.consumers.push({ table, reason, run });
   }
 
   get enabled(): boolean {
@@ -52,10 +53,13 @@ export class GcLoop implements GcRegistration {
     if (!this.running) {
       this.running = (async () => {
         for (const consumer of this.consumers) {
+          const labels = { table: consumer.table };
           try {
-            await consumer.run();
+            const evicted = await consumer.run();
+            this.metrics.gcRuns.inc(labels);
+            if (evicted > 0) this.metrics.gcEvicted.inc(labels, evicted);
           } catch (err) {
-            this.logger.warn('conntrack GC pass failed', { consumer: consumer.reason, err: (err as Error).message });
+            this.logger.warn('conntrack GC pass failed', { table: consumer.table, err: (err as Error).message });
           }
         }
       })().finally(() => {
