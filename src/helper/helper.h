@@ -1,0 +1,26 @@
+/* What main.c wires together: privileges, the kernel handles opened before
+ * privileges are dropped, and the gRPC server loop. Handlers use rpc.h. */
+#ifndef ETHTRACK_HELPER_H
+#define ETHTRACK_HELPER_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#ifndef ETHTRACK_VERSION
+#define ETHTRACK_VERSION "0.0.0"
+#endif
+
+/* privileges.c */
+int privileges_drop(void);
+void privileges_allow_gid(gid_t gid);
+/* SO_PEERCRED policy for an accepted connection. */
+bool peer_allowed(int fd);
+
+/* ethtool.c: opens the ioctl socket once, in the helper's network namespace. */
+int ethtool_init(void);
+
+/* server.c: serves on an already listening unix socket until SIGTERM/SIGINT
+ * (delivered through signal_fd, a signalfd). Returns the exit status. */
+int server_run(int listen_fd, int signal_fd);
+
+#endif
