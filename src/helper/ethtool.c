@@ -1,0 +1,498 @@
+/* ethtool over the SIOCETHTOOL ioctl: interfaces with driver info and link
+ * settings, and the stats of named interfaces.
+ *
+ * Memory does not grow with cycles: the stat names of each interface are
+ * cached and re-read only when its stat count or driver changes, and the
+ * stats are read straight into one values array that every reply shares,
+ * kept at its high-water mark, as are the reply messages themselves. */
+#include <errno.h>
+#include <net/if.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <linux/ethtool.h>
+#include <linux/sockios.h>
+
+#include "ethtrack/helper/v1/helper.pb-c.h"
+#include "helper.h"
+#include "rpc.h"
+
+/* More queries than any host has interfaces; a request cannot hold this
+ * many within RPC_MAX_REQUEST_BYTES anyway. */
+#define MAX_QUERIES 65536
+/* An interface not asked about for this many GetEthtoolStats calls is gone
+ * or excluded; its names are dropped. */
+#define EVICT_AFTER_CALLS 16
+/* The kernel writes the stat count of the moment, whatever count we sized
+ * the buffer for; slack absorbs a count that grew since ETHTOOL_GSSET_INFO. */
+#define STATS_SLACK 256
+/* link_mode_masks_nwords is an s8. */
+#define MODE_WORDS_MAX 127
+
+static int ioctl_fd = -1;
+
+int ethtool_init(void)
+{
+	ioctl_fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (ioctl_fd < 0) /* a kernel without IPv4: any socket reaches dev_ioctl */
+		ioctl_fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, 0);
+	if (ioctl_fd < 0) {
+		fprintf(stderr, "ethtrack-helper: ethtool socket: %s\n", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Returns 0 or a negative errno. */
+static int ethtool_ioctl(const char *ifname, void *cmd)
+{
+	struct ifreq ifr;
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	ifr.ifr_data = cmd;
+	return ioctl(ioctl_fd, SIOCETHTOOL, &ifr) < 0 ? -errno : 0;
+}
+
+/* Grows *buf to hold n elements of size each; never shrinks. */
+static int grow(void *buf, size_t *cap, size_t n, size_t size)
+{
+	if (n <= *cap)
+		return 0;
+	size_t want = *cap ? *cap : 16;
+	while (want < n)
+		want *= 2;
+	void *p = realloc(*(void **)buf, want * size);
+	if (!p)
+		return -1;
+	*(void **)buf = p;
+	*cap = want;
+	return 0;
+}
+
+/* Stat count from ETHTOOL_GSSET_INFO, or drvinfo's n_stats on kernels
+ * without it; 0 when the driver has no stats. Negative errno on failure. */
+static int64_t stats_count(const char *ifname, const struct ethtool_drvinfo *drvinfo)
+{
+	struct {
+		struct ethtool_sset_info hdr;
+		uint32_t count;
+	} sset = { .hdr = { .cmd = ETHTOOL_GSSET_INFO, .sset_mask = 1ULL << ETH_SS_STATS } };
+	int err = ethtool_ioctl(ifname, &sset);
+	if (err == 0)
+		return (sset.hdr.sset_mask & (1ULL << ETH_SS_STATS)) ? sset.count : 0;
+	if (err == -EOPNOTSUPP)
+		return drvinfo ? drvinfo->n_stats : 0;
+	return err;
+}
+
+/* ---- ListInterfaces */
+
+struct interface_slot {
+	Ethtrack__Helper__V1__Interface msg;
+	char name[IFNAMSIZ];
+	char driver[32];
+	char version[32];
+	char fw_version[ETHTOOL_FWVERS_LEN];
+	char bus_info[ETHTOOL_BUSINFO_LEN];
+	uint32_t modes[3][MODE_WORDS_MAX];
+};
+
+static struct {
+	Ethtrack__Helper__V1__ListInterfacesReply msg;
+	struct interface_slot *slots;
+	Ethtrack__Helper__V1__Interface **ptrs;
+	size_t cap_slots, cap_ptrs;
+} interfaces_reply = { .msg = ETHTRACK__HELPER__V1__LIST_INTERFACES_REPLY__INIT };
+
+#define COPY_FIELD(dst, src)                                                          \
+	do {                                                                          \
+		memcpy(dst, src, sizeof(dst) < sizeof(src) ? sizeof(dst) : sizeof(src)); \
+		dst[sizeof(dst) - 1] = '\0';                                          \
+	} while (0)
+
+/* ETHTOOL_GLINKSETTINGS: the first call, with nwords 0, makes the kernel
+ * answer how many words its link mode masks take, as a negative nwords. */
+static void read_link_settings(struct interface_slot *slot)
+{
+	struct {
+		struct ethtool_link_settings s;
+		uint32_t masks[3 * MODE_WORDS_MAX];
+	} req;
+	Ethtrack__Helper__V1__Interface *m = &slot->msg;
+
+	memset(&req.s, 0, sizeof(req.s));
+	req.s.cmd = ETHTOOL_GLINKSETTINGS;
+	if (ethtool_ioctl(slot->name, &req) < 0 || req.s.link_mode_masks_nwords >= 0)
+		return;
+	int nwords = -req.s.link_mode_masks_nwords;
+	memset(&req, 0, sizeof(req));
+	req.s.cmd = ETHTOOL_GLINKSETTINGS;
+	req.s.link_mode_masks_nwords = (int8_t)nwords;
+	if (ethtool_ioctl(slot->name, &req) < 0 || req.s.cmd != ETHTOOL_GLINKSETTINGS ||
+	    req.s.link_mode_masks_nwords != nwords)
+		return;
+
+	m->settings_known = true;
+	m->speed_mbps = req.s.speed == (uint32_t)SPEED_UNKNOWN ? 0 : req.s.speed;
+	m->duplex = req.s.duplex;
+	m->autoneg = req.s.autoneg == AUTONEG_ENABLE;
+	m->port = req.s.port;
+	for (int i = 0; i < 3; i++)
+		memcpy(slot->modes[i], req.masks + i * nwords, nwords * sizeof(uint32_t));
+	m->n_supported_modes = m->n_advertising_modes = m->n_lp_advertising_modes = nwords;
+	m->supported_modes = slot->modes[0];
+	m->advertising_modes = slot->modes[1];
+	m->lp_advertising_modes = slot->modes[2];
+}
+
+static void describe_interface(struct interface_slot *slot, const char *name, unsigned index)
+{
+	Ethtrack__Helper__V1__Interface *m = &slot->msg;
+	ethtrack__helper__v1__interface__init(m);
+	snprintf(slot->name, sizeof(slot->name), "%s", name);
+	slot->driver[0] = slot->version[0] = slot->fw_version[0] = slot->bus_info[0] = '\0';
+	m->name = slot->name;
+	m->ifindex = index;
+	m->driver = slot->driver;
+	m->driver_version = slot->version;
+	m->firmware_version = slot->fw_version;
+	m->bus_info = slot->bus_info;
+	m->duplex = DUPLEX_UNKNOWN;
+
+	struct ethtool_drvinfo drvinfo = { .cmd = ETHTOOL_GDRVINFO };
+	bool have_drvinfo = ethtool_ioctl(name, &drvinfo) == 0;
+	if (have_drvinfo) {
+		COPY_FIELD(slot->driver, drvinfo.driver);
+		COPY_FIELD(slot->version, drvinfo.version);
+		COPY_FIELD(slot->fw_version, drvinfo.fw_version);
+		COPY_FIELD(slot->bus_info, drvinfo.bus_info);
+	}
+	int64_t count = stats_count(name, have_drvinfo ? &drvinfo : NULL);
+	m->n_stats = count > 0 ? (uint32_t)count : 0;
+
+	struct ethtool_value link = { .cmd = ETHTOOL_GLINK };
+	if (ethtool_ioctl(name, &link) == 0) {
+		m->link_known = true;
+		m->link_up = link.data != 0;
+	}
+	read_link_settings(slot);
+}
+
+const ProtobufCMessage *ethtool_list_interfaces(struct rpc_ctx *ctx, const uint8_t *req,
+						size_t len)
+{
+	Ethtrack__Helper__V1__ListInterfacesRequest *request =
+		ethtrack__helper__v1__list_interfaces_request__unpack(rpc_allocator(ctx), len, req);
+	if (!request) {
+		rpc_fail(ctx, RPC_INVALID_ARGUMENT, "ListInterfaces: malformed request");
+		return NULL;
+	}
+	struct if_nameindex *names = if_nameindex();
+	if (!names) {
+		rpc_fail(ctx, RPC_INTERNAL, "ListInterfaces: listing interfaces: %s", strerror(errno));
+		return NULL;
+	}
+	size_t n = 0;
+	while (names[n].if_index)
+		n++;
+	if (grow(&interfaces_reply.slots, &interfaces_reply.cap_slots, n,
+		 sizeof(*interfaces_reply.slots)) < 0 ||
+	    grow(&interfaces_reply.ptrs, &interfaces_reply.cap_ptrs, n,
+		 sizeof(*interfaces_reply.ptrs)) < 0) {
+		if_freenameindex(names);
+		rpc_fail(ctx, RPC_RESOURCE_EXHAUSTED, "ListInterfaces: out of memory");
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		describe_interface(&interfaces_reply.slots[i], names[i].if_name, names[i].if_index);
+		interfaces_reply.ptrs[i] = &interfaces_reply.slots[i].msg;
+	}
+	if_freenameindex(names);
+	interfaces_reply.msg.n_interfaces = n;
+	interfaces_reply.msg.interfaces = interfaces_reply.ptrs;
+	return &interfaces_reply.msg.base;
+}
+
+/* ---- GetEthtoolStats */
+
+/* The stat names of one interface, keyed by name. */
+struct names_entry {
+	char ifname[IFNAMSIZ];
+	char driver[32];
+	uint32_t count;
+	uint64_t generation;
+	uint64_t last_call;
+	/* count pointers, then the NUL-terminated strings: one allocation. */
+	char **names;
+};
+
+static struct {
+	struct names_entry *entries;
+	size_t n, cap;
+	size_t hint; /* queries usually come in the same order each cycle */
+	uint64_t generation;
+	uint64_t calls;
+	/* Name blocks replaced or evicted during a call; the reply may still
+	 * point into them, so they are freed when the next call starts. */
+	char ***retired;
+	size_t n_retired, cap_retired;
+	struct ethtool_gstrings *gstrings;
+	size_t gstrings_cap;
+} names_cache;
+
+static struct names_entry *cache_find(const char *ifname)
+{
+	for (size_t k = 0; k < names_cache.n; k++) {
+		size_t i = (names_cache.hint + k) % names_cache.n;
+		if (strcmp(names_cache.entries[i].ifname, ifname) == 0) {
+			names_cache.hint = i + 1;
+			return &names_cache.entries[i];
+		}
+	}
+	return NULL;
+}
+
+static void retire(char **names)
+{
+	if (!names)
+		return;
+	if (grow(&names_cache.retired, &names_cache.cap_retired, names_cache.n_retired + 1,
+		 sizeof(*names_cache.retired)) < 0) {
+		/* Cannot defer: leaking is safer than a dangling reply. */
+		return;
+	}
+	names_cache.retired[names_cache.n_retired++] = names;
+}
+
+static void cache_evict(struct names_entry *e)
+{
+	retire(e->names);
+	*e = names_cache.entries[--names_cache.n];
+}
+
+static struct names_entry *cache_add(const char *ifname)
+{
+	if (grow(&names_cache.entries, &names_cache.cap, names_cache.n + 1,
+		 sizeof(*names_cache.entries)) < 0)
+		return NULL;
+	struct names_entry *e = &names_cache.entries[names_cache.n++];
+	memset(e, 0, sizeof(*e));
+	snprintf(e->ifname, sizeof(e->ifname), "%s", ifname);
+	return e;
+}
+
+/* ETHTOOL_GSTRINGS(ETH_SS_STATS) into the entry; 0 or negative errno. */
+static int read_names(struct names_entry *e, uint32_t count, const char *driver)
+{
+	size_t bytes = sizeof(struct ethtool_gstrings) + (size_t)(count + STATS_SLACK) * ETH_GSTRING_LEN;
+	if (bytes > names_cache.gstrings_cap) {
+		void *p = realloc(names_cache.gstrings, bytes);
+		if (!p)
+			return -ENOMEM;
+		names_cache.gstrings = p;
+		names_cache.gstrings_cap = bytes;
+	}
+	struct ethtool_gstrings *gs = names_cache.gstrings;
+	memset(gs, 0, sizeof(*gs));
+	gs->cmd = ETHTOOL_GSTRINGS;
+	gs->string_set = ETH_SS_STATS;
+	gs->len = count;
+	int err = ethtool_ioctl(e->ifname, gs);
+	if (err < 0)
+		return err;
+	if (gs->len != count)
+		return -EAGAIN; /* the count changed under us; the next cycle retries */
+
+	char **names = malloc(count * (sizeof(char *) + ETH_GSTRING_LEN + 1));
+	if (!names)
+		return -ENOMEM;
+	char *text = (char *)(names + count);
+	for (uint32_t i = 0; i < count; i++) {
+		names[i] = text + (size_t)i * (ETH_GSTRING_LEN + 1);
+		memcpy(names[i], gs->data + (size_t)i * ETH_GSTRING_LEN, ETH_GSTRING_LEN);
+		names[i][ETH_GSTRING_LEN] = '\0';
+	}
+	retire(e->names);
+	e->names = names;
+	e->count = count;
+	snprintf(e->driver, sizeof(e->driver), "%s", driver);
+	e->generation = ++names_cache.generation;
+	return 0;
+}
+
+struct stats_slot {
+	Ethtrack__Helper__V1__InterfaceStats msg;
+	size_t values_at; /* index into stats_reply.values */
+	char error[96];
+};
+
+static struct {
+	Ethtrack__Helper__V1__EthtoolStatsReply msg;
+	struct stats_slot *slots;
+	Ethtrack__Helper__V1__InterfaceStats **ptrs;
+	size_t cap_slots, cap_ptrs;
+	/* Every interface's struct ethtool_stats back to back: one u64 for the
+	 * cmd/n_stats header, then the values, which the reply points at. */
+	uint64_t *values;
+	size_t cap_values;
+} stats_reply = { .msg = ETHTRACK__HELPER__V1__ETHTOOL_STATS_REPLY__INIT };
+
+_Static_assert(sizeof(struct ethtool_stats) == sizeof(uint64_t), "ethtool_stats header");
+
+static bool valid_ifname(const char *name)
+{
+	size_t len = strnlen(name, IFNAMSIZ);
+	if (len == 0 || len >= IFNAMSIZ || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+		return false;
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+		if (*p <= ' ' || *p == 0x7f || *p == '/')
+			return false;
+	}
+	return true;
+}
+
+static void set_status(struct stats_slot *slot, int err)
+{
+	Ethtrack__Helper__V1__InterfaceStats *m = &slot->msg;
+	if (err == -ENODEV) {
+		m->status = ETHTRACK__HELPER__V1__INTERFACE_STATS__STATUS__NO_SUCH_DEVICE;
+	} else if (err == -EOPNOTSUPP) {
+		m->status = ETHTRACK__HELPER__V1__INTERFACE_STATS__STATUS__NOT_SUPPORTED;
+	} else {
+		m->status = ETHTRACK__HELPER__V1__INTERFACE_STATS__STATUS__ERROR;
+		snprintf(slot->error, sizeof(slot->error), "%s",
+			 err == -EAGAIN ? "stat count changed while reading" : strerror(-err));
+		m->error = slot->error;
+	}
+}
+
+/* Reads one interface's stats into stats_reply.values at *used. */
+static int read_stats(const Ethtrack__Helper__V1__StatsQuery *q, struct stats_slot *slot,
+		      size_t *used)
+{
+	Ethtrack__Helper__V1__InterfaceStats *m = &slot->msg;
+	const char *ifname = q->interface;
+
+	struct ethtool_drvinfo drvinfo = { .cmd = ETHTOOL_GDRVINFO };
+	int err = ethtool_ioctl(ifname, &drvinfo);
+	if (err < 0 && err != -EOPNOTSUPP)
+		return err;
+	bool have_drvinfo = err == 0;
+	if (!have_drvinfo)
+		drvinfo.driver[0] = '\0';
+	drvinfo.driver[sizeof(drvinfo.driver) - 1] = '\0';
+
+	int64_t count = stats_count(ifname, have_drvinfo ? &drvinfo : NULL);
+	if (count < 0)
+		return (int)count;
+	if (count == 0)
+		return -EOPNOTSUPP;
+
+	struct names_entry *e = cache_find(ifname);
+	if (!e && !(e = cache_add(ifname)))
+		return -ENOMEM;
+	e->last_call = names_cache.calls;
+	if (e->count != count || strcmp(e->driver, drvinfo.driver) != 0) {
+		err = read_names(e, (uint32_t)count, drvinfo.driver);
+		if (err < 0)
+			return err;
+	}
+
+	size_t need = *used + 1 + (size_t)count + STATS_SLACK;
+	if (grow(&stats_reply.values, &stats_reply.cap_values, need, sizeof(uint64_t)) < 0)
+		return -ENOMEM;
+	struct ethtool_stats *stats = (struct ethtool_stats *)&stats_reply.values[*used];
+	stats->cmd = ETHTOOL_GSTATS;
+	stats->n_stats = (uint32_t)count;
+	err = ethtool_ioctl(ifname, stats);
+	if (err < 0)
+		return err;
+	if (stats->n_stats != count) {
+		e->count = 0; /* re-read the names next time */
+		return -EAGAIN;
+	}
+
+	m->generation = e->generation;
+	if (q->known_generation != e->generation) {
+		m->n_names = e->count;
+		m->names = e->names;
+	}
+	m->n_values = (size_t)count;
+	slot->values_at = *used + 1;
+	*used += 1 + (size_t)count;
+	return 0;
+}
+
+const ProtobufCMessage *ethtool_get_stats(struct rpc_ctx *ctx, const uint8_t *req, size_t len)
+{
+	Ethtrack__Helper__V1__EthtoolStatsRequest *request =
+		ethtrack__helper__v1__ethtool_stats_request__unpack(rpc_allocator(ctx), len, req);
+	if (!request) {
+		rpc_fail(ctx, RPC_INVALID_ARGUMENT, "GetEthtoolStats: malformed request");
+		return NULL;
+	}
+	size_t n = request->n_queries;
+	if (n > MAX_QUERIES) {
+		rpc_fail(ctx, RPC_INVALID_ARGUMENT, "GetEthtoolStats: %zu queries, at most %d", n,
+			 MAX_QUERIES);
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!valid_ifname(request->queries[i]->interface)) {
+			rpc_fail(ctx, RPC_INVALID_ARGUMENT,
+				 "GetEthtoolStats: query %zu: invalid interface name", i);
+			return NULL;
+		}
+	}
+	if (grow(&stats_reply.slots, &stats_reply.cap_slots, n, sizeof(*stats_reply.slots)) < 0 ||
+	    grow(&stats_reply.ptrs, &stats_reply.cap_ptrs, n, sizeof(*stats_reply.ptrs)) < 0) {
+		rpc_fail(ctx, RPC_RESOURCE_EXHAUSTED, "GetEthtoolStats: out of memory");
+		return NULL;
+	}
+
+	/* The previous reply has been sent: what it pointed into can go. */
+	for (size_t i = 0; i < names_cache.n_retired; i++)
+		free(names_cache.retired[i]);
+	names_cache.n_retired = 0;
+	names_cache.calls++;
+
+	size_t used = 0;
+	for (size_t i = 0; i < n; i++) {
+		const Ethtrack__Helper__V1__StatsQuery *q = request->queries[i];
+		struct stats_slot *slot = &stats_reply.slots[i];
+		ethtrack__helper__v1__interface_stats__init(&slot->msg);
+		slot->msg.interface = q->interface;
+		slot->values_at = 0;
+		int err = read_stats(q, slot, &used);
+		if (err < 0) {
+			set_status(slot, err);
+			if (err == -ENODEV) {
+				struct names_entry *e = cache_find(q->interface);
+				if (e)
+					cache_evict(e);
+			}
+		}
+		stats_reply.ptrs[i] = &slot->msg;
+	}
+	/* values may have moved while growing; point the reply at it now. */
+	for (size_t i = 0; i < n; i++) {
+		struct stats_slot *slot = &stats_reply.slots[i];
+		if (slot->msg.n_values)
+			slot->msg.values = &stats_reply.values[slot->values_at];
+	}
+	for (size_t i = 0; i < names_cache.n;) {
+		struct names_entry *e = &names_cache.entries[i];
+		if (names_cache.calls - e->last_call > EVICT_AFTER_CALLS)
+			cache_evict(e);
+		else
+			i++;
+	}
+	stats_reply.msg.n_interfaces = n;
+	stats_reply.msg.interfaces = stats_reply.ptrs;
+	return &stats_reply.msg.base;
+}
