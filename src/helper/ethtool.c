@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <linux/ethtool.h>
@@ -321,6 +322,14 @@ static int read_names(struct names_entry *e, uint32_t count, const char *driver)
 	e->names = names;
 	e->count = count;
 	snprintf(e->driver, sizeof(e->driver), "%s", driver);
+	if (names_cache.generation == 0) {
+		/* Generations start at the boot-time clock in microseconds, so a
+		 * client that outlives a helper restart cannot mistake a new
+		 * helper's generation for one whose names it already holds. */
+		struct timespec now;
+		clock_gettime(CLOCK_BOOTTIME, &now);
+		names_cache.generation = (uint64_t)now.tv_sec * 1000000u + (uint64_t)now.tv_nsec / 1000u;
+	}
 	e->generation = ++names_cache.generation;
 	return 0;
 }
