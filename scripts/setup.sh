@@ -10,7 +10,7 @@ APT_PACKAGES=(
 	gcc make pkg-config libgrpc-dev protobuf-c-compiler libprotobuf-c-dev
 	libmnl-dev libcap-dev libseccomp-dev
 	# tests and benchmarks: the oracles nobody here wrote
-	ethtool iproute2 iptables conntrack prometheus prometheus-node-exporter curl
+	ethtool iproute2 iptables conntrack iputils-ping prometheus prometheus-node-exporter curl
 )
 
 missing=()

@@ -34,6 +34,15 @@ export function socketPathOf(address: string): string {
   return address.replace(/^unix:\/\//, '');
 }
 
+/** The helper gets no environment but the sanitizer settings of a test build. */
+function sanitizerEnvironment(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const key of ['ASAN_OPTIONS', 'UBSAN_OPTIONS', 'LSAN_OPTIONS']) {
+    if (process.env[key] !== undefined) env[key] = process.env[key];
+  }
+  return env;
+}
+
 export class HelperSupervisor extends EventEmitter {
   state: HelperState = 'starting';
   version = '';
@@ -96,7 +105,7 @@ export class HelperSupervisor extends EventEmitter {
     this.state = 'starting';
     const child = spawn(helperPath, ['--socket', socketPath, '--exit-with-parent'], {
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: {},
+      env: sanitizerEnvironment(),
     });
     this.child = child;
     for (const stream of [child.stdout, child.stderr]) {

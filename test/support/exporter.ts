@@ -1,0 +1,162 @@
+// Runs the real built exporter (dist/src/cli.js), optionally inside a
+// network namespace, and talks to it with curl from the same namespace.
+
+import { type ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
+import { run, sleep } from './exec';
+import type { Netns } from './netns';
+
+export const ROOT = path.resolve(__dirname, '..', '..', '..');
+export const CLI = path.join(ROOT, 'dist', 'src', 'cli.js');
+export const HELPER = path.join(ROOT, 'build', 'helper', 'ethtrack-helper');
+export const HELPER_ASAN = path.join(ROOT, 'build', 'helper', 'ethtrack-helper-asan');
+
+export interface HttpReply {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export class Exporter {
+  readonly logs: string[] = [];
+  httpPort = 0;
+  grpcPort = 0;
+  private exited: Promise<number | null>;
+  exitCode: number | null | undefined;
+
+  private constructor(
+    readonly child: ChildProcess,
+    readonly ns: Netns | undefined,
+  ) {
+    this.exited = new Promise((resolve) =>
+      child.once('exit', (code) => {
+        this.exitCode = code;
+        resolve(code);
+      }),
+    );
+    let buffered = '';
+    child.stderr?.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString();
+      const lines = buffered.split('\n');
+      buffered = lines.pop() ?? '';
+      for (const line of lines) this.onLine(line);
+    });
+  }
+
+  private onLine(line: string): void {
+    this.logs.push(line);
+    if (process.env.ETHTRACK_TEST_VERBOSE) process.stderr.write(`[exporter] ${line}\n`);
+    try {
+      const record = JSON.parse(line) as { msg?: string; message?: string; address?: string; grpc_health?: string };
+      if ((record.message ?? record.msg) === 'listening' && record.address && record.grpc_health) {
+        this.httpPort = Number(record.address.split(':').pop());
+        this.grpcPort = Number(record.grpc_health.split(':').pop());
+      }
+    } catch {
+      // helper output or a non-JSON line
+    }
+  }
+
+  /** Starts the exporter on ephemeral loopback ports and waits until it listens. */
+  static async start(args: readonly string[], options: { ns?: Netns; helper?: string } = {}): Promise<Exporter> {
+    const argv = [
+      CLI,
+      '--web.listen-address=127.0.0.1:0',
+      '--grpc.listen-address=127.0.0.1:0',
+      '--log.format=json',
+      `--helper.path=${options.helper ?? HELPER_ASAN}`,
+      ...args,
+    ];
+    const [cmd, cmdArgs] = options.ns ? options.ns.wrap(process.execPath, argv) : [process.execPath, argv];
+    const child = spawn(cmd, cmdArgs, {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=0' },
+    });
+    const exporter = new Exporter(child, options.ns);
+    const deadline = Date.now() + 20_000;
+    while (exporter.httpPort === 0) {
+      if (exporter.exitCode !== undefined) throw new Error(`exporter exited: ${exporter.logs.join('\n')}`);
+      if (Date.now() > deadline) throw new Error(`exporter did not listen: ${exporter.logs.join('\n')}`);
+      await sleep(25);
+    }
+    return exporter;
+  }
+
+  /** An HTTP request with curl, from the exporter's namespace. */
+  async request(urlPath: string, headers: Record<string, string> = {}, extra: string[] = []): Promise<HttpReply> {
+    const args = ['-sS', '--max-time', '10', '-D', '-', ...extra];
+    for (const [key, value] of Object.entries(headers)) args.push('-H', `${key}: ${value}`);
+    args.push(`http://127.0.0.1:${this.httpPort}${urlPath}`);
+    const [cmd, cmdArgs] = this.ns ? this.ns.wrap('curl', args) : ['curl', args];
+    const { spawnSync } = await import('node:child_process');
+    const result = spawnSync(cmd, cmdArgs, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+    if (result.status !== 0) throw new Error(`curl ${urlPath}: ${result.stderr || `signal ${result.signal}`}`);
+    // -D - puts the response head before the body on stdout.
+    const split = result.stdout.indexOf('\r\n\r\n');
+    const head = result.stdout.slice(0, split).split('\r\n');
+    const body = result.stdout.slice(split + 4);
+    const status = Number(head[0].split(' ')[1]);
+    const replyHeaders: Record<string, string> = {};
+    for (const line of head.slice(1)) {
+      const colon = line.indexOf(':');
+      if (colon > 0) replyHeaders[line.slice(0, colon).toLowerCase()] = line.slice(colon + 1).trim();
+    }
+    return { status, headers: replyHeaders, body };
+  }
+
+  async metrics(headers: Record<string, string> = {}): Promise<string> {
+    const reply = await this.request('/metrics', headers);
+    if (reply.status !== 200) throw new Error(`/metrics answered ${reply.status}: ${reply.body}`);
+    return reply.body;
+  }
+
+  /** Waits for /readyz to answer 200. */
+  async ready(timeoutMs = 20_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let last = '';
+    while (Date.now() < deadline) {
+      const reply = await this.request('/readyz');
+      if (reply.status === 200) return;
+      last = reply.body;
+      await sleep(50);
+    }
+    throw new Error(`exporter not ready: ${last}\n${this.logs.join('\n')}`);
+  }
+
+  /** Waits until the snapshot of `collector` is newer than `after` (ms since epoch). */
+  async waitForCycle(collector: string, after: number, timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const text = await this.metrics();
+      const line = text
+        .split('\n')
+        .find((l) => l.startsWith(`ethtrack_collector_last_success_timestamp_seconds{collector="${collector}"}`));
+      if (line && Number(line.split(' ')[1]) * 1000 > after) return;
+      await sleep(100);
+    }
+    throw new Error(`no ${collector} cycle after ${after}`);
+  }
+
+  helperPid(): Promise<number> {
+    return run('pgrep', ['-P', String(this.child.pid), '-f', 'ethtrack-helper']).then((out) => {
+      const pids = out.trim().split('\n').filter(Boolean).map(Number);
+      return pids[0];
+    });
+  }
+
+  /** SIGTERM and wait; returns the exit code. */
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
+    if (this.exitCode === undefined) this.child.kill(signal);
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), 10_000);
+    const code = await this.exited;
+    clearTimeout(timer);
+    return code;
+  }
+
+  /** Log lines that show the helper's sanitizers found something. */
+  sanitizerReports(): string[] {
+    return this.logs.filter((line) =>
+      /AddressSanitizer|LeakSanitizer|runtime error:|UndefinedBehaviorSanitizer/.test(line),
+    );
+  }
+}
