@@ -111,6 +111,7 @@ export class Ethtrack {
     await this.health.listen(config.grpcListen);
     this.refreshGauges();
     this.refreshHealth();
+    this.runner.on('cycle', () => this.refreshHealth());
     this.healthTimer = setInterval(() => this.refreshHealth(), 1000);
     this.healthTimer.unref();
 

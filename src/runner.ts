@@ -2,6 +2,7 @@
 // time, and keeps each job's latest snapshot rendered in both exposition
 // formats (and gzipped on demand), so a scrape never waits for the kernel.
 
+import { EventEmitter } from 'node:events';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import cron, { type ScheduledTask } from 'node-cron';
@@ -80,7 +81,8 @@ class ScheduledJob {
   }
 }
 
-export class Runner {
+/** Emits `cycle` with the job's status after every cycle. */
+export class Runner extends EventEmitter {
   private readonly jobs: ScheduledJob[];
   private stopped = false;
 
@@ -90,6 +92,7 @@ export class Runner {
     private readonly metrics: SelfMetrics,
     private readonly logger: Logger,
   ) {
+    super();
     this.jobs = jobs.map((job) => new ScheduledJob(job));
   }
 
@@ -155,6 +158,7 @@ export class Runner {
       status.lastDurationMs = seconds * 1000;
       status.running = false;
       this.metrics.collectorDuration.set(labels, seconds);
+      this.emit('cycle', status);
     }
   }
 
