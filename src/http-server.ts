@@ -68,7 +68,7 @@ export function createApp(deps: HttpDeps): express.Express {
     const parts: Buffer[] = [gzip ? zlib.gzipSync(self) : self];
     for (const snapshot of snapshots) {
       if (gzip) parts.push(await snapshot.gzip(openMetrics));
-      else parts.push(openMetrics ? snapshot.openMetrics : snapshot.text);
+      else parts.push(...snapshot.parts(openMetrics));
     }
     if (openMetrics) parts.push(gzip ? zlib.gzipSync(OPENMETRICS_EOF) : OPENMETRICS_EOF);
     res.setHeader('Content-Type', openMetrics ? OPENMETRICS_CONTENT_TYPE : TEXT_CONTENT_TYPE);

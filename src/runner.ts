@@ -7,24 +7,41 @@ import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { CollectorJob } from './collector';
-import { type RenderedFamily, renderText } from './exposition';
+import { familyHeader, type RenderedFamily } from './exposition';
 import type { HelperClient } from './helper-client';
 import type { Logger } from './logger';
 import type { SelfMetrics } from './self-metrics';
 
 const gzip = promisify(zlib.gzip);
 
+/**
+ * A job's latest families, rendered once. Sample lines are shared by both
+ * formats; only the headers differ, so each family keeps one body and two
+ * small headers. Nothing of the collector's own objects is retained.
+ */
 export class Snapshot {
-  readonly text: Buffer;
-  readonly openMetrics: Buffer;
+  private readonly chunks: { text: Buffer; openMetrics: Buffer; body: Buffer }[] = [];
   private gzipped: [Promise<Buffer> | undefined, Promise<Buffer> | undefined] = [undefined, undefined];
 
   constructor(
-    readonly families: readonly RenderedFamily[],
+    families: readonly RenderedFamily[],
     readonly takenAt: number,
   ) {
-    this.text = Buffer.from(renderText(families, false));
-    this.openMetrics = Buffer.from(renderText(families, true));
+    for (const family of families) {
+      if (family.body.length === 0) continue;
+      this.chunks.push({
+        text: Buffer.from(familyHeader(family.meta, false)),
+        openMetrics: Buffer.from(familyHeader(family.meta, true)),
+        body: Buffer.from(family.body),
+      });
+    }
+  }
+
+  /** The rendered families in one format, as buffers to write in order. */
+  parts(openMetrics: boolean): Buffer[] {
+    const parts: Buffer[] = [];
+    for (const chunk of this.chunks) parts.push(openMetrics ? chunk.openMetrics : chunk.text, chunk.body);
+    return parts;
   }
 
   /** One gzip member per snapshot and format; members concatenate into a valid gzip stream. */
@@ -32,7 +49,7 @@ export class Snapshot {
     const index = openMetrics ? 1 : 0;
     let member = this.gzipped[index];
     if (!member) {
-      member = gzip(openMetrics ? this.openMetrics : this.text, { level: 6 });
+      member = gzip(Buffer.concat(this.parts(openMetrics)), { level: 6 });
       this.gzipped[index] = member;
     }
     return member;

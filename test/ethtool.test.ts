@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { mapStatNames } from '../src/stat-names';
 import { hasCommand, run, sleep } from './support/exec';
 import { Exporter } from './support/exporter';
-import { parseExposition, select, valueOf } from './support/exposition';
+import { parseExposition, sampleValue, select } from './support/exposition';
 import { Netns } from './support/netns';
 
 /** `ethtool -S` as ordered [raw name, value] pairs. */
@@ -67,7 +67,7 @@ describe('ethtool collector on veth pairs and a bridge', () => {
       const exported = select(samples, 'ethtrack_nic_stat', { device });
       assert.equal(exported.length, stats.length, 'one series per ethtool stat');
       stats.forEach(([raw, value], i) => {
-        const got = valueOf(samples, 'ethtrack_nic_stat', { device, stat: labels[i].stat, queue: labels[i].queue });
+        const got = sampleValue(samples, 'ethtrack_nic_stat', { device, stat: labels[i].stat, queue: labels[i].queue });
         assert.equal(got, value, `${device} ${raw}`);
       });
     });
@@ -77,7 +77,7 @@ describe('ethtool collector on veth pairs and a bridge', () => {
     const samples = parseExposition(text);
     const peerIndex = Number(/^(\d+):/.exec(await b.exec('ip', ['-o', 'link', 'show', 'wire1']))?.[1]);
     assert.equal(
-      valueOf(samples, 'ethtrack_nic_stat', { device: 'wire0', stat: 'peer_ifindex', queue: '' }),
+      sampleValue(samples, 'ethtrack_nic_stat', { device: 'wire0', stat: 'peer_ifindex', queue: '' }),
       peerIndex,
     );
   });
@@ -91,8 +91,8 @@ describe('ethtool collector on veth pairs and a bridge', () => {
   it('skips a bridge that has no stats, logs it once and still succeeds', async () => {
     const samples = parseExposition(await exporter.metrics());
     assert.equal(select(samples, 'ethtrack_nic_stat', { device: 'br0' }).length, 0);
-    assert.equal(valueOf(samples, 'ethtrack_collector_success', { collector: 'ethtool' }), 1);
-    assert.equal(valueOf(samples, 'ethtrack_nic_info', { device: 'br0', driver: 'bridge' }), 1);
+    assert.equal(sampleValue(samples, 'ethtrack_collector_success', { collector: 'ethtool' }), 1);
+    assert.equal(sampleValue(samples, 'ethtrack_nic_info', { device: 'br0', driver: 'bridge' }), 1);
     await sleep(2100); // two more cycles
     const skipped = exporter.logs.filter((line) => line.includes('skipping device stats') && line.includes('"br0"'));
     assert.equal(skipped.length, 1, skipped.join('\n'));
@@ -116,17 +116,17 @@ describe('ethtool collector on veth pairs and a bridge', () => {
     const samples = parseExposition(text);
     const settings = await a.exec('ethtool', ['wire0']);
     const speed = Number(/Speed: (\d+)Mb\/s/.exec(settings)?.[1]);
-    assert.equal(valueOf(samples, 'ethtrack_nic_link_speed_bytes', { device: 'wire0' }), (speed * 1e6) / 8);
+    assert.equal(sampleValue(samples, 'ethtrack_nic_link_speed_bytes', { device: 'wire0' }), (speed * 1e6) / 8);
     assert.equal(
-      valueOf(samples, 'ethtrack_nic_link_full_duplex', { device: 'wire0' }),
+      sampleValue(samples, 'ethtrack_nic_link_full_duplex', { device: 'wire0' }),
       /Duplex: Full/.test(settings) ? 1 : 0,
     );
     assert.equal(
-      valueOf(samples, 'ethtrack_nic_autonegotiate', { device: 'wire0' }),
+      sampleValue(samples, 'ethtrack_nic_autonegotiate', { device: 'wire0' }),
       /Auto-negotiation: on/.test(settings) ? 1 : 0,
     );
     assert.equal(
-      valueOf(samples, 'ethtrack_nic_link_up', { device: 'wire0' }),
+      sampleValue(samples, 'ethtrack_nic_link_up', { device: 'wire0' }),
       /Link detected: yes/.test(settings) ? 1 : 0,
     );
   });
@@ -200,7 +200,7 @@ describe('ethtool collector on the host NIC', () => {
       const labels = mapStatNames(before.map(([name]) => name));
       assert.equal(select(samples, 'ethtrack_nic_stat', { device: 'eth0' }).length, before.length);
       before.forEach(([raw, low], i) => {
-        const got = valueOf(samples, 'ethtrack_nic_stat', {
+        const got = sampleValue(samples, 'ethtrack_nic_stat', {
           device: 'eth0',
           stat: labels[i].stat,
           queue: labels[i].queue,

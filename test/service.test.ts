@@ -13,7 +13,7 @@ import * as protoLoader from '@grpc/proto-loader';
 import { PROTO_DIR } from '../src/helper-client';
 import { hasCommand, sleep } from './support/exec';
 import { CLI, Exporter, HELPER } from './support/exporter';
-import { parseExposition, valueOf } from './support/exposition';
+import { parseExposition, sampleValue } from './support/exposition';
 
 describe('command line', () => {
   const cases: [string[], RegExp][] = [
@@ -110,8 +110,8 @@ describe('endpoints', () => {
     assert.equal(reply.status, 200);
     assert.equal(reply.headers['content-type'], 'text/plain; version=0.0.4; charset=utf-8');
     const samples = parseExposition(reply.body);
-    assert.equal(valueOf(samples, 'ethtrack_helper_up'), 1);
-    assert.equal(valueOf(samples, 'ethtrack_gc_enabled'), 0);
+    assert.equal(sampleValue(samples, 'ethtrack_helper_up'), 1);
+    assert.equal(sampleValue(samples, 'ethtrack_gc_enabled'), 0);
     assert.ok(reply.body.includes('# TYPE ethtrack_helper_restarts_total counter'));
     assert.ok(reply.body.includes('process_resident_memory_bytes'));
   });
@@ -197,16 +197,16 @@ describe('helper supervision', () => {
       let samples = parseExposition(await exporter.metrics());
       while (Date.now() < deadline) {
         samples = parseExposition(await exporter.metrics());
-        const restarted = (valueOf(samples, 'ethtrack_helper_restarts_total') ?? 0) >= 1;
-        if (restarted && valueOf(samples, 'ethtrack_helper_up') === 1) break;
+        const restarted = (sampleValue(samples, 'ethtrack_helper_restarts_total') ?? 0) >= 1;
+        if (restarted && sampleValue(samples, 'ethtrack_helper_up') === 1) break;
         await sleep(100);
       }
       const killedAt = Date.now();
       await exporter.waitForCycle('ethtool', killedAt);
       scraping = false;
       await scraper;
-      assert.equal(valueOf(samples, 'ethtrack_helper_up'), 1);
-      assert.ok((valueOf(samples, 'ethtrack_helper_restarts_total') ?? 0) >= 1);
+      assert.equal(sampleValue(samples, 'ethtrack_helper_up'), 1);
+      assert.ok((sampleValue(samples, 'ethtrack_helper_restarts_total') ?? 0) >= 1);
       assert.notEqual(await exporter.helperPid(), pid, 'a new helper process');
       assert.ok(statuses.length > 10, `scraped ${statuses.length} times`);
       assert.deepEqual(
@@ -214,7 +214,7 @@ describe('helper supervision', () => {
         [],
       );
       const after = parseExposition(await exporter.metrics());
-      assert.equal(valueOf(after, 'ethtrack_collector_success', { collector: 'ethtool' }), 1);
+      assert.equal(sampleValue(after, 'ethtrack_collector_success', { collector: 'ethtool' }), 1);
     } finally {
       await exporter.stop();
     }
@@ -246,8 +246,8 @@ describe('helper supervision', () => {
       try {
         await exporter.ready();
         const samples = parseExposition(await exporter.metrics());
-        assert.equal(valueOf(samples, 'ethtrack_helper_up'), 1);
-        assert.equal(valueOf(samples, 'ethtrack_collector_success', { collector: 'ethtool' }), 1);
+        assert.equal(sampleValue(samples, 'ethtrack_helper_up'), 1);
+        assert.equal(sampleValue(samples, 'ethtrack_collector_success', { collector: 'ethtool' }), 1);
         assert.equal((fs.statSync(socket).mode & 0o777).toString(8), '660');
         assert.equal((fs.statSync(path.dirname(socket)).mode & 0o777).toString(8), '750');
       } finally {

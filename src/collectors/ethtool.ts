@@ -6,7 +6,7 @@
 // and a cycle only appends values.
 
 import type { CollectorDefinition, CollectorJob } from '../collector';
-import { formatValue, type RenderedFamily, renderFamily, type Sample, samplePrefix } from '../exposition';
+import { escapeLabelValue, formatValue, type RenderedFamily, renderFamily, type Sample } from '../exposition';
 import { type FlagValues, getRegex } from '../flags';
 import type { NetInterface } from '../helper-api';
 import type { HelperClient } from '../helper-client';
@@ -26,8 +26,11 @@ export interface EthtoolFilters {
 
 interface DeviceNames {
   generation: number;
-  /** Per stat index: the series prefix, or null when the stat filters drop it. */
-  prefixes: (string | null)[];
+  /** `ethtrack_nic_stat{device="eth0",` */
+  devicePrefix: string;
+  /** Per stat index: `stat="rx_drops",queue="3"} `, or null when the stat filters drop it. */
+  suffixes: (string | null)[];
+  suffixKey: string;
 }
 
 const SPEED_UNKNOWN = 0xffffffff;
@@ -42,6 +45,8 @@ function passes(value: string, include: RegExp | undefined, exclude: RegExp | un
 export class EthtoolCollector implements CollectorJob {
   readonly name = 'ethtool';
   private readonly names = new Map<string, DeviceNames>();
+  /** Label suffixes per distinct string set, shared by every device with the same stats (all veths, all ports of a NIC model). */
+  private readonly suffixCache = new Map<string, (string | null)[]>();
   /** Devices already logged as giving no stats (or failing), with the reason logged. */
   private readonly reported = new Map<string, string>();
   private lastHelper: HelperClient | undefined;
@@ -67,12 +72,26 @@ export class EthtoolCollector implements CollectorJob {
     return included && !excluded;
   }
 
-  private buildPrefixes(device: string, names: readonly string[]): (string | null)[] {
-    return mapStatNames(names).map((label) =>
-      this.statPasses(label.raw, label.stat)
-        ? samplePrefix(NIC.stat, { device, stat: label.stat, queue: label.queue })
-        : null,
-    );
+  private deviceNames(device: string, generation: number, names: readonly string[]): DeviceNames {
+    const suffixKey = names.join('\n');
+    let suffixes = this.suffixCache.get(suffixKey);
+    if (!suffixes) {
+      suffixes = mapStatNames(names).map((label) =>
+        this.statPasses(label.raw, label.stat)
+          ? `stat="${escapeLabelValue(label.stat)}",queue="${label.queue}"} `
+          : null,
+      );
+      this.suffixCache.set(suffixKey, suffixes);
+    }
+    const devicePrefix = `${NIC.stat.name}{device="${escapeLabelValue(device)}",`;
+    return { generation, devicePrefix, suffixes, suffixKey };
+  }
+
+  /** Forgets string sets no device uses any more. */
+  private pruneSuffixes(): void {
+    const used = new Set<string>();
+    for (const entry of this.names.values()) used.add(entry.suffixKey);
+    for (const key of this.suffixCache.keys()) if (!used.has(key)) this.suffixCache.delete(key);
   }
 
   async collect(helper: HelperClient): Promise<RenderedFamily[]> {
@@ -111,23 +130,24 @@ export class EthtoolCollector implements CollectorJob {
       }
       let cached = this.names.get(device);
       if (stats.names.length > 0 || !cached || cached.generation !== stats.generation) {
-        cached = { generation: stats.generation, prefixes: this.buildPrefixes(device, stats.names) };
+        cached = this.deviceNames(device, stats.generation, stats.names);
         this.names.set(device, cached);
       }
-      const { prefixes } = cached;
+      const { devicePrefix, suffixes } = cached;
       const { values } = stats;
-      if (values.length !== prefixes.length) {
+      if (values.length !== suffixes.length) {
         // Names and values disagree (a string set changed under us): ask afresh next cycle.
         this.names.delete(device);
-        this.reportOnce(device, `stat count changed (${prefixes.length} names, ${values.length} values)`, 'info');
+        this.reportOnce(device, `stat count changed (${suffixes.length} names, ${values.length} values)`, 'info');
         continue;
       }
       this.reported.delete(device);
       for (let i = 0; i < values.length; i++) {
-        const prefix = prefixes[i];
-        if (prefix !== null) body += `${prefix}${formatValue(values[i])}\n`;
+        const suffix = suffixes[i];
+        if (suffix !== null) body += `${devicePrefix}${suffix}${formatValue(values[i])}\n`;
       }
     }
+    if (this.suffixCache.size > this.names.size) this.pruneSuffixes();
     return [{ meta: NIC.stat, body }, ...linkFamilies(devices)];
   }
 }

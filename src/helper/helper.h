@@ -10,11 +10,20 @@
 #define ETHTRACK_VERSION "0.0.0"
 #endif
 
-/* privileges.c */
+/* privileges.c: privileges_drop() first thing (environment, descriptors, the
+ * real uid), privileges_restrict() once the socket listens (CAP_NET_ADMIN
+ * only, no_new_privs, seccomp); both before grpc_init(). */
 int privileges_drop(void);
+int privileges_restrict(void);
 void privileges_allow_gid(gid_t gid);
+bool privileges_allowed_gid(gid_t *gid);
 /* SO_PEERCRED policy for an accepted connection. */
 bool peer_allowed(int fd);
+
+/* seccomp.c: the allow-list, installed by privileges_restrict(). */
+int seccomp_install(void);
+/* Makes the helper call a syscall outside the allow-list once it is in place. */
+void seccomp_test_violation(void);
 
 /* ethtool.c: opens the ioctl socket once, in the helper's network namespace. */
 int ethtool_init(void);

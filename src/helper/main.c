@@ -2,11 +2,18 @@
  *
  *   ethtrack-helper --socket PATH [--allow-gid GID] [--exit-with-parent]
  *   ethtrack-helper --version
+ *
+ * Order matters: privileges_drop() first (a setuid-root helper becomes the
+ * user who started it, so the socket and its directory are theirs), then the
+ * parent-death signal (a uid change clears it), the signal mask, the kernel
+ * handles and the socket, then privileges_restrict() (CAP_NET_ADMIN only,
+ * no_new_privs, seccomp), and only then gRPC and its threads.
  */
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +33,7 @@ static void usage(FILE *out)
 }
 
 /* Creates the missing directories leading to path's parent with mode 0750. */
-static int make_parent_dirs(const char *path)
+static int make_parent_dirs(const char *path, bool *created_parent)
 {
 	char dir[PATH_MAX];
 	if (snprintf(dir, sizeof(dir), "%s", path) >= (int)sizeof(dir))
@@ -43,8 +50,35 @@ static int make_parent_dirs(const char *path)
 			return -1;
 		*p = '/';
 	}
-	if (mkdir(dir, 0750) < 0 && errno != EEXIST)
+	*created_parent = mkdir(dir, 0750) == 0;
+	if (!*created_parent && errno != EEXIST)
 		return -1;
+	return 0;
+}
+
+/* With --allow-gid the socket, and the directory when the helper made it,
+ * belong to that group, so its members can reach the socket at all. */
+static int share_with_group(const char *path, bool created_parent)
+{
+	gid_t gid;
+	if (!privileges_allowed_gid(&gid))
+		return 0;
+	if (chown(path, (uid_t)-1, gid) < 0) {
+		fprintf(stderr, "ethtrack-helper: --socket %s: giving it to group %u: %s\n", path,
+			(unsigned)gid, strerror(errno));
+		return -1;
+	}
+	char dir[PATH_MAX];
+	snprintf(dir, sizeof(dir), "%s", path);
+	char *slash = strrchr(dir, '/');
+	if (created_parent && slash && slash != dir) {
+		*slash = '\0';
+		if (chown(dir, (uid_t)-1, gid) < 0) {
+			fprintf(stderr, "ethtrack-helper: --socket %s: giving its directory to group %u: %s\n",
+				path, (unsigned)gid, strerror(errno));
+			return -1;
+		}
+	}
 	return 0;
 }
 
@@ -75,7 +109,8 @@ static int listen_unix(const char *path)
 		return -1;
 	}
 	strcpy(addr.sun_path, path);
-	if (make_parent_dirs(path) < 0) {
+	bool created_parent = false;
+	if (make_parent_dirs(path, &created_parent) < 0) {
 		fprintf(stderr, "ethtrack-helper: --socket %s: creating directory: %s\n", path,
 			strerror(errno));
 		return -1;
@@ -102,6 +137,10 @@ static int listen_unix(const char *path)
 		close(fd);
 		return -1;
 	}
+	if (share_with_group(path, created_parent) < 0) {
+		close(fd);
+		return -1;
+	}
 	return fd;
 }
 
@@ -113,6 +152,8 @@ int main(int argc, char **argv)
 		{ "exit-with-parent", no_argument, NULL, 'p' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
+		/* Hidden, for tests: proves the seccomp filter kills the process. */
+		{ "seccomp-test-violation", no_argument, NULL, 'X' },
 		{ 0 },
 	};
 	const char *socket_path = NULL;
@@ -146,6 +187,9 @@ int main(int argc, char **argv)
 		case 'h':
 			usage(stdout);
 			return 0;
+		case 'X':
+			seccomp_test_violation();
+			break;
 		default:
 			usage(stderr);
 			return 2;
@@ -157,14 +201,14 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
+	if (privileges_drop() < 0)
+		return 1;
 	if (exit_with_parent) {
 		if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || getppid() != parent) {
 			fprintf(stderr, "ethtrack-helper: parent already gone\n");
 			return 1;
 		}
 	}
-	if (privileges_drop() < 0)
-		return 1;
 
 	/* Blocked before gRPC starts threads, so every thread inherits the mask
 	 * and the signals arrive only through the signalfd. */
@@ -187,9 +231,12 @@ int main(int argc, char **argv)
 	int listen_fd = listen_unix(socket_path);
 	if (listen_fd < 0)
 		return 1;
+	if (privileges_restrict() < 0)
+		return 1;
 
+	/* The socket file stays: seccomp allows no unlink, and the next helper
+	 * removes a stale socket before binding. */
 	int status = server_run(listen_fd, signal_fd);
 	close(listen_fd);
-	unlink(socket_path);
 	return status;
 }

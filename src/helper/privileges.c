@@ -1,7 +1,29 @@
-/* What the helper may do and who may talk to it. For now: a clean
- * environment, no inherited descriptors, and the SO_PEERCRED policy.
- * Capabilities, no_new_privs and seccomp come with a later issue; they belong
- * in privileges_drop(), which runs before grpc_init() starts threads. */
+/* What the helper may do and who may talk to it.
+ *
+ * Two steps, both before grpc_init() starts threads (capabilities, no_new_privs
+ * and seccomp filters are per thread; threads inherit what exists when they
+ * are created):
+ *
+ *  privileges_drop(), first thing: a clean environment, no inherited
+ *  descriptors, and the real identity. Installed setuid-root and started by
+ *  user U, the helper becomes U (real, effective and saved uid and gid) with
+ *  PR_SET_KEEPCAPS, so CAP_NET_ADMIN survives in the permitted set and
+ *  everything after this (the socket and its directory included) is done as
+ *  U: U owns the socket, and cannot make root create or unlink files for it.
+ *  Started by root, it stays uid 0 for now: the socket may need chown to the
+ *  --allow-gid group, which needs CAP_CHOWN.
+ *
+ *  privileges_restrict(), once the socket listens: CAP_NET_ADMIN alone in
+ *  the permitted and effective sets (when it can be had at all), nothing
+ *  inheritable or ambient, an empty bounding set where CAP_SETPCAP allows,
+ *  no_new_privs, and the seccomp allow-list (seccomp.c).
+ *
+ * Started by root the helper keeps uid 0, without capabilities other than
+ * CAP_NET_ADMIN. It does not switch to some other uid: "the uid that started
+ * it" is who may connect, and a shared uid such as nobody would let every
+ * other process of that uid in. What uid 0 still owns (root's files) is kept
+ * out of reach by seccomp: files open read-only, and nothing that creates,
+ * renames, chmods or chowns is allowed. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -9,6 +31,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/capability.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -22,6 +46,13 @@ void privileges_allow_gid(gid_t gid)
 {
 	gid_allowed = true;
 	allowed_gid = gid;
+}
+
+bool privileges_allowed_gid(gid_t *gid)
+{
+	if (gid_allowed)
+		*gid = allowed_gid;
+	return gid_allowed;
 }
 
 /* Descriptors 0-2 stay (pointing at /dev/null when closed, so no socket of
@@ -57,6 +88,64 @@ static int close_inherited_fds(void)
 	return 0;
 }
 
+static bool cap_in(cap_t caps, cap_value_t cap, cap_flag_t set)
+{
+	cap_flag_value_t on = CAP_CLEAR;
+	return cap_get_flag(caps, cap, set, &on) == 0 && on == CAP_SET;
+}
+
+static bool have_effective(cap_value_t cap)
+{
+	cap_t caps = cap_get_proc();
+	bool on = caps && cap_in(caps, cap, CAP_EFFECTIVE);
+	cap_free(caps);
+	return on;
+}
+
+/* Nothing gained through execve later: the bounding set emptied (needs
+ * CAP_SETPCAP in effect, so only when started as root or setuid-root), the
+ * ambient set cleared (always allowed). */
+static void drop_bounding_and_ambient(void)
+{
+	if (have_effective(CAP_SETPCAP)) {
+		for (int c = 0; c <= CAP_LAST_CAP && c < cap_max_bits(); c++)
+			if (CAP_IS_SUPPORTED(c) && cap_drop_bound((cap_value_t)c) < 0 && errno != EINVAL)
+				fprintf(stderr, "ethtrack-helper: dropping capability %d from the bounding set: %s\n",
+					c, strerror(errno));
+	}
+	cap_reset_ambient();
+}
+
+/* Setuid-root started by someone else: become them, keeping the capability
+ * sets across the uid change (PR_SET_KEEPCAPS; the effective set is cleared
+ * by the kernel, the permitted set stays and is cut to CAP_NET_ADMIN). */
+static int become_real_user(uid_t ruid, gid_t rgid)
+{
+	drop_bounding_and_ambient();
+	if (prctl(PR_SET_KEEPCAPS, 1L, 0L, 0L, 0L) < 0 || setresgid(rgid, rgid, rgid) < 0 ||
+	    setresuid(ruid, ruid, ruid) < 0) {
+		fprintf(stderr, "ethtrack-helper: becoming uid %u: %s\n", (unsigned)ruid, strerror(errno));
+		return -1;
+	}
+	prctl(PR_SET_KEEPCAPS, 0L, 0L, 0L, 0L);
+	cap_t caps = cap_init();
+	cap_value_t net_admin = CAP_NET_ADMIN;
+	int rc = caps ? cap_set_flag(caps, CAP_PERMITTED, 1, &net_admin, CAP_SET) : -1;
+	if (rc == 0)
+		rc = cap_set_proc(caps);
+	cap_free(caps);
+	if (rc < 0) {
+		fprintf(stderr, "ethtrack-helper: keeping only CAP_NET_ADMIN: %s\n", strerror(errno));
+		return -1;
+	}
+	uid_t r, e, s;
+	if (getresuid(&r, &e, &s) < 0 || e != ruid || s != ruid) {
+		fprintf(stderr, "ethtrack-helper: uid switch did not stick\n");
+		return -1;
+	}
+	return 0;
+}
+
 int privileges_drop(void)
 {
 	if (clearenv() != 0) {
@@ -68,7 +157,49 @@ int privileges_drop(void)
 			strerror(errno));
 		return -1;
 	}
+	uid_t ruid = getuid();
+	gid_t rgid = getgid();
+	if (geteuid() == 0 && ruid != 0)
+		return become_real_user(ruid, rgid);
+	if (getegid() != rgid && setresgid(rgid, rgid, rgid) < 0) {
+		fprintf(stderr, "ethtrack-helper: dropping the setgid group: %s\n", strerror(errno));
+		return -1;
+	}
 	return 0;
+}
+
+int privileges_restrict(void)
+{
+	drop_bounding_and_ambient();
+
+	/* CAP_NET_ADMIN stays only if it is permitted already: as root, setuid
+	 * root, or from the file capability `setcap cap_net_admin+p`. */
+	cap_t now = cap_get_proc();
+	bool net_admin = now && cap_in(now, CAP_NET_ADMIN, CAP_PERMITTED);
+	cap_free(now);
+	cap_t caps = cap_init();
+	cap_value_t keep = CAP_NET_ADMIN;
+	int rc = caps ? 0 : -1;
+	if (rc == 0 && net_admin)
+		rc = cap_set_flag(caps, CAP_PERMITTED, 1, &keep, CAP_SET) ||
+		     cap_set_flag(caps, CAP_EFFECTIVE, 1, &keep, CAP_SET);
+	if (rc == 0)
+		rc = cap_set_proc(caps);
+	cap_free(caps);
+	if (rc != 0) {
+		fprintf(stderr, "ethtrack-helper: keeping only CAP_NET_ADMIN: %s\n", strerror(errno));
+		return -1;
+	}
+	if (!net_admin)
+		fprintf(stderr, "ethtrack-helper: no CAP_NET_ADMIN (run as root, setuid root or "
+				"with setcap cap_net_admin+p): conntrack calls will fail, ethtool "
+				"works\n");
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1L, 0L, 0L, 0L) < 0) {
+		fprintf(stderr, "ethtrack-helper: PR_SET_NO_NEW_PRIVS: %s\n", strerror(errno));
+		return -1;
+	}
+	return seccomp_install();
 }
 
 /* The uid that started us (the real uid, so a setuid-root helper still only

@@ -30,7 +30,7 @@ export function select(samples: ParsedSample[], name: string, labels: Record<str
   );
 }
 
-export function valueOf(
+export function sampleValue(
   samples: ParsedSample[],
   name: string,
   labels: Record<string, string> = {},
