@@ -139,6 +139,15 @@ export class FlowTable {
     let tracked = this.entries.get(key);
     if (!tracked) {
       const base = this.dormant.get(key);
+      // Evicted for idleness and still idle: it stays out of the table until its counters move.
+      if (
+        base &&
+        entry.origBytes === base.origBytes &&
+        entry.origPackets === base.origPackets &&
+        entry.replyBytes === base.replyBytes &&
+        entry.replyPackets === base.replyPackets
+      )
+        return;
       this.dormant.delete(key);
       tracked = {
         origBytes: base?.origBytes ?? 0,
