@@ -14,7 +14,7 @@ import {
   trackConnections,
   until,
 } from './support/conntrack';
-import { sleep } from './support/exec';
+import { run, sleep } from './support/exec';
 import { Exporter, ROOT } from './support/exporter';
 import { type ParsedSample, parseExposition, sampleValue, select } from './support/exposition';
 import { type Netns, withNetns } from './support/netns';
@@ -468,6 +468,7 @@ describe('a table many netlink messages deep', () => {
     withNetns(['deep'], async (ns) => {
       await trackConnections(ns);
       // A bulk inserter (bench/ct-fill.c): conntrack -I is one process per entry.
+      await run('make', ['-s', '-C', path.join(ROOT, 'src', 'helper'), 'bench']);
       await ns.exec(CT_FILL, ['20000', '600']);
       const listed = await listEntries(ns);
       assert.equal(listed.length, 20_000);
