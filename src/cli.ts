@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=1
 // ethtrack: parse and validate flags (exit 2 with one line on any error),
 // then run until SIGTERM/SIGINT.
 

@@ -2,6 +2,8 @@
 // once per cycle, not once per scrape: sample lines are the same in the
 // Prometheus text format and OpenMetrics, only the headers differ.
 
+import type { TextBuffer } from './text-buffer';
+
 export type MetricType = 'gauge' | 'counter';
 
 export interface MetricMeta {
@@ -13,8 +15,8 @@ export interface MetricMeta {
 
 export interface RenderedFamily {
   readonly meta: MetricMeta;
-  /** Sample lines, each ending in a newline. */
-  readonly body: string;
+  /** Sample lines, each ending in a newline; large families write a reusable TextBuffer. */
+  readonly body: string | TextBuffer;
 }
 
 export type Labels = Readonly<Record<string, string>>;
@@ -65,7 +67,8 @@ export function familyHeader(meta: MetricMeta, openMetrics: boolean): string {
 export function renderText(families: readonly RenderedFamily[], openMetrics: boolean): string {
   let text = '';
   for (const family of families) {
-    if (family.body.length > 0) text += familyHeader(family.meta, openMetrics) + family.body;
+    const body = typeof family.body === 'string' ? family.body : family.body.view().toString();
+    if (body.length > 0) text += familyHeader(family.meta, openMetrics) + body;
   }
   return text;
 }

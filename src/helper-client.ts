@@ -123,6 +123,24 @@ export class HelperClient {
     return this.unary(this.helper, 'GetEthtoolStats', { queries });
   }
 
+  /** GetEthtoolStats with the reply left encoded, for EthtoolStatsDecoder. */
+  ethtoolStatsEncoded(queries: StatsQuery[]): Promise<Buffer> {
+    const method = constructors().helper.service.GetEthtoolStats;
+    return new Promise((resolve, reject) => {
+      this.helper.makeUnaryRequest(
+        method.path,
+        method.requestSerialize,
+        (bytes: Buffer) => bytes,
+        { queries },
+        { deadline: Date.now() + this.timeoutMs },
+        (err, value) => {
+          if (err) reject(new HelperCallError('GetEthtoolStats', err.code, err.details || err.message));
+          else resolve(value as Buffer);
+        },
+      );
+    });
+  }
+
   conntrackSummary(perCpu = false): Promise<ConntrackSummary> {
     return this.unary(this.helper, 'GetConntrackSummary', { perCpu });
   }

@@ -64,6 +64,11 @@ export function createApp(deps: HttpDeps): express.Express {
     const gzip = acceptsGzip(req.headers['accept-encoding']);
     deps.beforeScrape();
     const snapshots = deps.runner.snapshots();
+    // The snapshots' buffers stay untouched until this response is done with them.
+    for (const snapshot of snapshots) snapshot.retain();
+    res.once('close', () => {
+      for (const snapshot of snapshots) snapshot.release();
+    });
     const self = Buffer.from(await deps.metrics.render(openMetrics));
     const parts: Buffer[] = [gzip ? zlib.gzipSync(self) : self];
     for (const snapshot of snapshots) {

@@ -11,6 +11,7 @@ import { familyHeader, type RenderedFamily } from './exposition';
 import type { HelperClient } from './helper-client';
 import type { Logger } from './logger';
 import type { SelfMetrics } from './self-metrics';
+import type { TextBuffer } from './text-buffer';
 
 const gzip = promisify(zlib.gzip);
 
@@ -21,6 +22,7 @@ const gzip = promisify(zlib.gzip);
  */
 export class Snapshot {
   private readonly chunks: { text: Buffer; openMetrics: Buffer; body: Buffer }[] = [];
+  private readonly lent: TextBuffer[] = [];
   private gzipped: [Promise<Buffer> | undefined, Promise<Buffer> | undefined] = [undefined, undefined];
 
   constructor(
@@ -28,13 +30,30 @@ export class Snapshot {
     readonly takenAt: number,
   ) {
     for (const family of families) {
-      if (family.body.length === 0) continue;
+      let body: Buffer;
+      if (typeof family.body === 'string') {
+        body = Buffer.from(family.body);
+      } else {
+        body = family.body.view();
+        family.body.holders++;
+        this.lent.push(family.body);
+      }
+      if (body.length === 0) continue;
       this.chunks.push({
         text: Buffer.from(familyHeader(family.meta, false)),
         openMetrics: Buffer.from(familyHeader(family.meta, true)),
-        body: Buffer.from(family.body),
+        body,
       });
     }
+  }
+
+  /** Holds the snapshot's buffers for a response still writing them. */
+  retain(): void {
+    for (const buffer of this.lent) buffer.holders++;
+  }
+
+  release(): void {
+    for (const buffer of this.lent) buffer.holders--;
   }
 
   /** The rendered families in one format, as buffers to write in order. */
@@ -154,6 +173,7 @@ export class Runner extends EventEmitter {
     try {
       const families = await job.collect(this.helper());
       const now = Date.now();
+      scheduled.snapshot?.release();
       scheduled.snapshot = new Snapshot(families, now);
       if (!status.succeeded || status.lastError) {
         this.logger.info('collector succeeded', { collector: job.name });

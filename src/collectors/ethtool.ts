@@ -6,13 +6,15 @@
 // and a cycle only appends values.
 
 import type { CollectorDefinition, CollectorJob } from '../collector';
-import { escapeLabelValue, formatValue, type RenderedFamily, renderFamily, type Sample } from '../exposition';
+import { EthtoolStatsDecoder } from '../ethtool-stats-decoder';
+import { escapeLabelValue, type RenderedFamily, renderFamily, type Sample } from '../exposition';
 import { type FlagValues, getRegex } from '../flags';
 import type { NetInterface } from '../helper-api';
 import type { HelperClient } from '../helper-client';
 import type { Logger } from '../logger';
 import { NIC } from '../metrics';
 import { mapStatNames } from '../stat-names';
+import { TextBufferPool } from '../text-buffer';
 
 export const DEFAULT_DEVICE_EXCLUDE =
   '^(lo|veth.+|cali.+|lxc.+|azv.+|cilium_.+|flannel\\..+|cni0|docker0|tunl0|kube-ipvs0)$';
@@ -26,10 +28,10 @@ export interface EthtoolFilters {
 
 interface DeviceNames {
   generation: number;
-  /** `ethtrack_nic_stat{device="eth0",` */
-  devicePrefix: string;
-  /** Per stat index: `stat="rx_drops",queue="3"} `, or null when the stat filters drop it. */
-  suffixes: (string | null)[];
+  /** `ethtrack_nic_stat{device="eth0",`, encoded once. */
+  devicePrefix: Buffer;
+  /** Per stat index: `stat="rx_drops",queue="3"} ` encoded, or null when the stat filters drop it. */
+  suffixes: (Buffer | null)[];
   suffixKey: string;
 }
 
@@ -46,7 +48,9 @@ export class EthtoolCollector implements CollectorJob {
   readonly name = 'ethtool';
   private readonly names = new Map<string, DeviceNames>();
   /** Label suffixes per distinct string set, shared by every device with the same stats (all veths, all ports of a NIC model). */
-  private readonly suffixCache = new Map<string, (string | null)[]>();
+  private readonly suffixCache = new Map<string, (Buffer | null)[]>();
+  private readonly decoder = new EthtoolStatsDecoder();
+  private readonly buffers = new TextBufferPool();
   /** Devices already logged as giving no stats (or failing), with the reason logged. */
   private readonly reported = new Map<string, string>();
   private lastHelper: HelperClient | undefined;
@@ -78,12 +82,12 @@ export class EthtoolCollector implements CollectorJob {
     if (!suffixes) {
       suffixes = mapStatNames(names).map((label) =>
         this.statPasses(label.raw, label.stat)
-          ? `stat="${escapeLabelValue(label.stat)}",queue="${label.queue}"} `
+          ? Buffer.from(`stat="${escapeLabelValue(label.stat)}",queue="${label.queue}"} `)
           : null,
       );
       this.suffixCache.set(suffixKey, suffixes);
     }
-    const devicePrefix = `${NIC.stat.name}{device="${escapeLabelValue(device)}",`;
+    const devicePrefix = Buffer.from(`${NIC.stat.name}{device="${escapeLabelValue(device)}",`);
     return { generation, devicePrefix, suffixes, suffixKey };
   }
 
@@ -109,12 +113,12 @@ export class EthtoolCollector implements CollectorJob {
     for (const name of this.reported.keys()) if (!present.has(name)) this.reported.delete(name);
 
     const withStats = devices.filter((dev) => dev.nStats > 0 || this.names.has(dev.name) || dev.driver !== '');
-    const reply = await helper.ethtoolStats(
+    const reply = await helper.ethtoolStatsEncoded(
       withStats.map((dev) => ({ interface: dev.name, knownGeneration: this.names.get(dev.name)?.generation ?? 0 })),
     );
 
-    let body = '';
-    for (const stats of reply.interfaces) {
+    const body = this.buffers.acquire();
+    for (const stats of this.decoder.decode(reply)) {
       const device = stats.interface;
       if (stats.status === 'NOT_SUPPORTED') {
         this.reportOnce(device, 'driver has no ethtool stats', 'info');
@@ -134,19 +138,24 @@ export class EthtoolCollector implements CollectorJob {
         this.names.set(device, cached);
       }
       const { devicePrefix, suffixes } = cached;
-      const { values } = stats;
-      if (values.length !== suffixes.length) {
+      const { values, count } = stats;
+      if (count !== suffixes.length) {
         // Names and values disagree (a string set changed under us): ask afresh next cycle.
         this.names.delete(device);
-        this.reportOnce(device, `stat count changed (${suffixes.length} names, ${values.length} values)`, 'info');
+        this.reportOnce(device, `stat count changed (${suffixes.length} names, ${count} values)`, 'info');
         continue;
       }
       this.reported.delete(device);
-      for (let i = 0; i < values.length; i++) {
+      for (let i = 0; i < count; i++) {
         const suffix = suffixes[i];
-        if (suffix !== null) body += `${devicePrefix}${suffix}${formatValue(values[i])}\n`;
+        if (suffix !== null) {
+          body.append(devicePrefix);
+          body.append(suffix);
+          body.value(values[i]);
+        }
       }
     }
+    this.buffers.trim();
     if (this.suffixCache.size > this.names.size) this.pruneSuffixes();
     return [{ meta: NIC.stat, body }, ...linkFamilies(devices)];
   }

@@ -2,6 +2,7 @@
 // network namespace, and talks to it with curl from the same namespace.
 
 import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { run, sleep } from './exec';
 import type { Netns } from './netns';
@@ -10,6 +11,9 @@ export const ROOT = path.resolve(__dirname, '..', '..', '..');
 export const CLI = path.join(ROOT, 'dist', 'src', 'cli.js');
 export const HELPER = path.join(ROOT, 'build', 'helper', 'ethtrack-helper');
 export const HELPER_ASAN = path.join(ROOT, 'build', 'helper', 'ethtrack-helper-asan');
+
+/** The V8 flags the CLI's shebang runs it with, so tests measure what users run. */
+export const NODE_FLAGS: string[] = fs.readFileSync(CLI, 'utf8').split('\n')[0].split(/\s+/).slice(3);
 
 export interface HttpReply {
   status: number;
@@ -60,6 +64,7 @@ export class Exporter {
   /** Starts the exporter on ephemeral loopback ports and waits until it listens. */
   static async start(args: readonly string[], options: { ns?: Netns; helper?: string } = {}): Promise<Exporter> {
     const argv = [
+      ...NODE_FLAGS,
       CLI,
       '--web.listen-address=127.0.0.1:0',
       '--grpc.listen-address=127.0.0.1:0',
