@@ -9,4 +9,5 @@ if [[ $(id -u) -ne 0 ]]; then
 	echo "test: integration tests need root (network namespaces); run as root" >&2
 	exit 1
 fi
-exec node --test --test-concurrency=2 --test-timeout=600000 "${@:-dist/test/}"
+if (($#)); then set -- "$@"; else set -- dist/test/*.test.js; fi
+exec node --test --test-concurrency=2 --test-timeout=600000 "$@"
