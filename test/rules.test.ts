@@ -1,0 +1,52 @@
+// The Prometheus rules in deploy/prometheus: promtool accepts them, their unit
+// tests pass, and they query only metrics ethtrack exports.
+
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import YAML from 'yaml';
+import { runSync } from './support/exec';
+import { ethtrackMetricsIn, exportedMetricNames } from './support/metric-names';
+
+const RULES_DIR = path.resolve(__dirname, '..', '..', 'deploy', 'prometheus');
+const RULE_FILES = ['ethtrack-rules.yml', 'ethtrack-alerts.yml'];
+
+function promtool(args: string[]): void {
+  const result = runSync('promtool', args);
+  assert.equal(result.status, 0, `promtool ${args.join(' ')}:\n${result.stdout}${result.stderr}`);
+}
+
+interface RuleFile {
+  groups: { name: string; rules: { record?: string; alert?: string; expr: string }[] }[];
+}
+
+// promtool comes with Debian's prometheus package, which scripts/setup.sh installs.
+describe('prometheus rules', () => {
+  const files = RULE_FILES.map((name) => path.join(RULES_DIR, name));
+
+  it('pass promtool check rules', () => {
+    promtool(['check', 'rules', ...files]);
+  });
+
+  it('pass their promtool unit tests', () => {
+    promtool(['test', 'rules', path.join(RULES_DIR, 'ethtrack-alerts.test.yml')]);
+  });
+
+  it('query only metrics that ethtrack exports', () => {
+    const known = exportedMetricNames();
+    for (const file of files) {
+      const rules = YAML.parse(fs.readFileSync(file, 'utf8')) as RuleFile;
+      for (const group of rules.groups) {
+        for (const rule of group.rules) {
+          const used = ethtrackMetricsIn(rule.expr);
+          assert.ok(
+            used.length > 0 || rule.alert === 'EthtrackDown',
+            `${rule.alert ?? rule.record}: no ethtrack metric`,
+          );
+          for (const name of used) assert.ok(known.has(name), `${rule.alert ?? rule.record}: unknown metric ${name}`);
+        }
+      }
+    }
+  });
+});

@@ -1,0 +1,19 @@
+// The metric names ethtrack exports, from where they are defined (metrics.ts
+// and self-metrics.ts), and the ones a PromQL expression refers to, so rules
+// and dashboards can be checked against what actually exists.
+
+import { CONNTRACK, CONNTRACK_STATS, conntrackStat, FLOW, NIC } from '../../src/metrics';
+import { SelfMetrics } from '../../src/self-metrics';
+
+export function exportedMetricNames(): Set<string> {
+  const names = new Set<string>();
+  for (const meta of [...Object.values(NIC), ...Object.values(CONNTRACK), ...Object.values(FLOW)]) names.add(meta.name);
+  for (const stat of CONNTRACK_STATS) names.add(conntrackStat(stat).name);
+  for (const metric of new SelfMetrics().text.getMetricsAsArray()) names.add(metric.name);
+  return names;
+}
+
+/** `ethtrack_*` metric names in a PromQL expression; recording-rule names (`level:metric:op`) are not metrics. */
+export function ethtrackMetricsIn(expr: string): string[] {
+  return [...expr.matchAll(/(?<![\w:])ethtrack_\w+(?![\w:])/g)].map((match) => match[0]);
+}
