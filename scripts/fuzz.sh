@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Fuzzes the helper's request decoding and validation (src/helper/fuzz/) for
+# SECONDS seconds (default 300), keeping the corpus in build/helper/fuzz-corpus
+# between runs. A crash leaves its input in build/helper/fuzz-crashes and
+# exits non-zero. Extra arguments go to libFuzzer.
+#   scripts/fuzz.sh [seconds] [libFuzzer flags...]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-300}
+shift || true
+
+make -s -C src/helper fuzz
+corpus=build/helper/fuzz-corpus
+crashes=build/helper/fuzz-crashes
+mkdir -p "$corpus" "$crashes"
+
+# Seeds: one well-formed request per RPC (first byte picks the RPC, as in
+# fuzz_requests.c), so mutation starts from the shapes the service sends.
+seed() { printf "$2" >"$corpus/seed-$1"; }
+seed info '\x00'
+seed list '\x01'
+seed stats '\x02\x0a\x08\x0a\x04eth0\x10\x01\x0a\x04\x0a\x02lo'
+seed summary '\x03\x08\x01'
+seed breakdown '\x04\x08\xe8\x07\x10\x01\x18\x07'
+seed dump '\x05\x08\x80\x04\x10\xe8\x07'
+seed delete '\x06\x0a\x0d\x08\x06\x12\x09time_wait\x0a\x0d\x08\x11\x12\x09unreplied\x30\x0a\x38\x01\x40\x64'
+seed health '\x07\x0a\x19ethtrack.helper.v1.Helper'
+
+exec build/helper/fuzz_requests -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+	-artifact_prefix="$crashes/" -print_final_stats=1 "$@" "$corpus"

@@ -1,0 +1,177 @@
+/* libFuzzer harness over every RPC's request decoding and validation.
+ *
+ * The first byte picks the RPC, the rest is its request message, handed to
+ * the real handler exactly as server.c hands it (at most
+ * RPC_MAX_REQUEST_BYTES). The gRPC plumbing is replaced by the few rpc.h
+ * functions below, and the kernel is kept out of reach: the ethtool socket is
+ * never opened (every ioctl fails with EBADF) and mnl_socket_open2 is
+ * wrapped (-Wl,--wrap) to fail, so a request that passes validation ends in
+ * an error status instead of a dump or a deletion.
+ *
+ * Beyond what ASan and UBSan catch, it checks the handler contract: a unary
+ * handler returns a reply exactly when it did not fail; a request that does
+ * not decode as its message type is INVALID_ARGUMENT; every reply packs. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ethtrack/helper/v1/helper.pb-c.h"
+#include "grpc/health/v1/health.pb-c.h"
+#include "rpc.h"
+
+struct libmnl_socket;
+struct libmnl_socket *__wrap_mnl_socket_open2(int bus, int flags);
+struct libmnl_socket *__wrap_mnl_socket_open2(int bus, int flags)
+{
+	(void)bus;
+	(void)flags;
+	errno = EPERM;
+	return NULL;
+}
+
+struct rpc_ctx {
+	bool failed;
+	enum rpc_code code;
+	char message[512];
+};
+
+void rpc_fail(struct rpc_ctx *ctx, enum rpc_code code, const char *fmt, ...)
+{
+	if (ctx->failed)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(ctx->message, sizeof(ctx->message), fmt, ap);
+	va_end(ap);
+	ctx->failed = true;
+	ctx->code = code == RPC_OK ? RPC_UNKNOWN : code;
+}
+
+/* Like server.c's arena: everything is released after the call, so a
+ * handler that keeps a pointer into its request shows up as use-after-free. */
+static void **allocations;
+static size_t n_allocations, cap_allocations;
+
+static void *tracked_alloc(void *unused, size_t size)
+{
+	(void)unused;
+	if (n_allocations == cap_allocations) {
+		size_t cap = cap_allocations ? 2 * cap_allocations : 256;
+		void **p = realloc(allocations, cap * sizeof(*p));
+		if (!p)
+			return NULL;
+		allocations = p;
+		cap_allocations = cap;
+	}
+	void *p = malloc(size ? size : 1);
+	if (p)
+		allocations[n_allocations++] = p;
+	return p;
+}
+
+static void tracked_free(void *unused, void *p)
+{
+	(void)unused;
+	(void)p;
+}
+
+static void release_all(void)
+{
+	for (size_t i = 0; i < n_allocations; i++)
+		free(allocations[i]);
+	n_allocations = 0;
+}
+
+static ProtobufCAllocator allocator = { .alloc = tracked_alloc, .free = tracked_free };
+
+ProtobufCAllocator *rpc_allocator(struct rpc_ctx *ctx)
+{
+	(void)ctx;
+	return &allocator;
+}
+
+int64_t rpc_deadline_ms(const struct rpc_ctx *ctx)
+{
+	(void)ctx;
+	return 50;
+}
+
+static uint8_t packed[1 << 20];
+
+static void pack(const ProtobufCMessage *msg)
+{
+	size_t len = protobuf_c_message_get_packed_size(msg);
+	uint8_t *buf = len <= sizeof(packed) ? packed : malloc(len);
+	if (!buf)
+		abort();
+	if (protobuf_c_message_pack(msg, buf) != len)
+		abort();
+	if (buf != packed)
+		free(buf);
+}
+
+int rpc_send(struct rpc_ctx *ctx, const ProtobufCMessage *msg)
+{
+	if (ctx->failed)
+		return -1;
+	pack(msg);
+	return 0;
+}
+
+static const struct {
+	const ProtobufCMessageDescriptor *request;
+	rpc_unary_fn unary;
+	rpc_stream_fn stream;
+} rpcs[] = {
+	{ &ethtrack__helper__v1__get_info_request__descriptor, info_get, NULL },
+	{ &ethtrack__helper__v1__list_interfaces_request__descriptor, ethtool_list_interfaces, NULL },
+	{ &ethtrack__helper__v1__ethtool_stats_request__descriptor, ethtool_get_stats, NULL },
+	{ &ethtrack__helper__v1__conntrack_summary_request__descriptor, conntrack_get_summary, NULL },
+	{ &ethtrack__helper__v1__conntrack_breakdown_request__descriptor, conntrack_get_breakdown,
+	  NULL },
+	{ &ethtrack__helper__v1__conntrack_dump_request__descriptor, NULL, conntrack_dump },
+	{ &ethtrack__helper__v1__conntrack_delete_request__descriptor, conntrack_delete, NULL },
+	{ &grpc__health__v1__health_check_request__descriptor, health_check, NULL },
+};
+#define N_RPCS (sizeof(rpcs) / sizeof(rpcs[0]))
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (size < 1)
+		return 0;
+	size_t which = data[0] % N_RPCS;
+	const uint8_t *req = data + 1;
+	size_t len = size - 1;
+	if (len > RPC_MAX_REQUEST_BYTES) /* server.c answers INVALID_ARGUMENT itself */
+		return -1;
+
+	ProtobufCMessage *decoded = protobuf_c_message_unpack(rpcs[which].request, &allocator, len, req);
+	bool decodes = decoded != NULL;
+	release_all();
+
+	struct rpc_ctx ctx = { 0 };
+	const ProtobufCMessage *reply = NULL;
+	if (rpcs[which].unary) {
+		reply = rpcs[which].unary(&ctx, req, len);
+		if ((reply == NULL) != ctx.failed) {
+			fprintf(stderr, "rpc %zu: reply %p but failed=%d (%s)\n", which, (void *)reply,
+				ctx.failed, ctx.message);
+			abort();
+		}
+		if (reply)
+			pack(reply);
+	} else {
+		rpcs[which].stream(&ctx, req, len);
+	}
+	if (!decodes && !(ctx.failed && ctx.code == RPC_INVALID_ARGUMENT)) {
+		fprintf(stderr, "rpc %zu: undecodable request answered %d (%s)\n", which,
+			ctx.failed ? (int)ctx.code : 0, ctx.message);
+		abort();
+	}
+	release_all();
+	return 0;
+}
