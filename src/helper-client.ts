@@ -64,7 +64,8 @@ export class HelperCallError extends Error {
     readonly code: grpc.status | undefined,
     detail: string,
   ) {
-    super(`helper ${rpc}: ${detail}`);
+    // grpc-js appends timings and addresses after a comma; they only add noise.
+    super(`helper ${rpc}: ${code === grpc.status.DEADLINE_EXCEEDED ? 'deadline exceeded' : detail.split(',')[0]}`);
   }
 }
 

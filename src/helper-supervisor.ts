@@ -26,6 +26,9 @@ export interface SupervisorOptions {
   maxFailedProbes?: number;
 }
 
+/** A spawned helper that has not answered by then is treated as hung. */
+const STARTUP_GRACE_MS = 10_000;
+
 export type HelperState = 'starting' | 'up' | 'down' | 'stopped';
 
 /** The address in `unix:///path` form that grpc-js and the helper both accept. */
@@ -60,6 +63,7 @@ export class HelperSupervisor extends EventEmitter {
   private runtimeDir: string | undefined;
   private readonly address: string;
   private upSince = 0;
+  private spawnedAt = 0;
 
   constructor(private readonly options: SupervisorOptions) {
     super();
@@ -84,7 +88,7 @@ export class HelperSupervisor extends EventEmitter {
 
   start(): void {
     if (this.options.spawn) this.spawnHelper();
-    this.probeTimer = setInterval(() => void this.probe(), this.options.probeIntervalMs ?? 5000);
+    this.probeTimer = setInterval(() => void this.probe(), this.options.probeIntervalMs ?? 2000);
     this.probeTimer.unref();
     void this.probe();
   }
@@ -103,6 +107,8 @@ export class HelperSupervisor extends EventEmitter {
     const { helperPath, logger } = this.options;
     const socketPath = socketPathOf(this.address);
     this.state = 'starting';
+    this.spawnedAt = Date.now();
+    this.failedProbes = 0;
     const child = spawn(helperPath, ['--socket', socketPath, '--exit-with-parent'], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: sanitizerEnvironment(),
@@ -130,7 +136,7 @@ export class HelperSupervisor extends EventEmitter {
         this.restarts++;
         this.resetClient();
         this.spawnHelper();
-        void this.probe();
+        void this.waitUntilUp(STARTUP_GRACE_MS);
       }, delay);
     });
   }
@@ -153,6 +159,13 @@ export class HelperSupervisor extends EventEmitter {
   async probe(): Promise<boolean> {
     if (this.stopping) return false;
     if (this.options.spawn && !this.child) return false;
+    if (this.options.spawn && this.child && this.state === 'up' && !fs.existsSync(socketPathOf(this.address))) {
+      // Live connections survive an unlinked socket, new ones would not: start afresh.
+      this.options.logger.warn('helper socket vanished; restarting the helper', { socket: this.address });
+      this.lastError = 'helper socket vanished';
+      this.child.kill('SIGKILL');
+      return false;
+    }
     try {
       const info = await this.helper.info();
       this.version = info.version;
@@ -166,7 +179,13 @@ export class HelperSupervisor extends EventEmitter {
       if (this.state === 'up') this.setState('down');
       if (this.state === 'starting' && !this.options.spawn) this.setState('down');
       const max = this.options.maxFailedProbes ?? 3;
-      if (this.options.spawn && this.child && this.failedProbes >= max && this.state !== 'starting') {
+      const stuckStarting = this.state === 'starting' && Date.now() - this.spawnedAt > STARTUP_GRACE_MS;
+      if (
+        this.options.spawn &&
+        this.child &&
+        this.failedProbes >= max &&
+        (this.state !== 'starting' || stuckStarting)
+      ) {
         this.options.logger.warn('helper stopped answering; killing it', { failed_probes: this.failedProbes });
         this.failedProbes = 0;
         this.child.kill('SIGKILL');

@@ -1,7 +1,7 @@
 // Runs the real built exporter (dist/src/cli.js), optionally inside a
 // network namespace, and talks to it with curl from the same namespace.
 
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { run, sleep } from './exec';
@@ -93,9 +93,11 @@ export class Exporter {
     for (const [key, value] of Object.entries(headers)) args.push('-H', `${key}: ${value}`);
     args.push(`http://127.0.0.1:${this.httpPort}${urlPath}`);
     const [cmd, cmdArgs] = this.ns ? this.ns.wrap('curl', args) : ['curl', args];
-    const { spawnSync } = await import('node:child_process');
-    const result = spawnSync(cmd, cmdArgs, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
-    if (result.status !== 0) throw new Error(`curl ${urlPath}: ${result.stderr || `signal ${result.signal}`}`);
+    const result = await new Promise<{ stdout: string }>((resolve, reject) =>
+      execFile(cmd, cmdArgs, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 }, (err, stdout, stderr) =>
+        err ? reject(new Error(`curl ${urlPath}: ${stderr || err.message}`)) : resolve({ stdout }),
+      ),
+    );
     // -D - puts the response head before the body on stdout.
     const split = result.stdout.indexOf('\r\n\r\n');
     const head = result.stdout.slice(0, split).split('\r\n');
