@@ -7,7 +7,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import YAML from 'yaml';
 import { runSync } from './support/exec';
-import { ethtrackMetricsIn, exportedMetricNames } from './support/metric-names';
+import { exportedMetricNames, metricsIn } from './support/metric-names';
 
 const RULES_DIR = path.resolve(__dirname, '..', '..', 'deploy', 'prometheus');
 const RULE_FILES = ['ethtrack-rules.yml', 'ethtrack-alerts.yml'];
@@ -39,7 +39,7 @@ describe('prometheus rules', () => {
       const rules = YAML.parse(fs.readFileSync(file, 'utf8')) as RuleFile;
       for (const group of rules.groups) {
         for (const rule of group.rules) {
-          const used = ethtrackMetricsIn(rule.expr);
+          const used = metricsIn(rule.expr);
           assert.ok(
             used.length > 0 || rule.alert === 'EthtrackDown',
             `${rule.alert ?? rule.record}: no ethtrack metric`,

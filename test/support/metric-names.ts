@@ -13,7 +13,11 @@ export function exportedMetricNames(): Set<string> {
   return names;
 }
 
-/** `ethtrack_*` metric names in a PromQL expression; recording-rule names (`level:metric:op`) are not metrics. */
-export function ethtrackMetricsIn(expr: string): string[] {
-  return [...expr.matchAll(/(?<![\w:])ethtrack_\w+(?![\w:])/g)].map((match) => match[0]);
+/**
+ * Names of ethtrack's own and the process metrics in a PromQL expression
+ * (`ethtrack_*`, `process_*`, `nodejs_*`). Recording-rule names
+ * (`level:metric:op`) are not metrics and are skipped.
+ */
+export function metricsIn(expr: string): string[] {
+  return [...expr.matchAll(/(?<![\w:])(?:ethtrack|process|nodejs)_\w+(?![\w:])/g)].map((match) => match[0]);
 }
