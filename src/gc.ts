@@ -69,9 +69,12 @@ export class GcLoop implements GcRegistration {
     return this.running;
   }
 
-  async stop(): Promise<void> {
+  /** Stops the loop; waits at most graceMs for a pass in flight. */
+  async stop(graceMs = 1000): Promise<void> {
     clearInterval(this.timer);
     this.timer = undefined;
-    await this.running;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.running, new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
+    clearTimeout(timer);
   }
 }

@@ -213,9 +213,17 @@ export class Runner extends EventEmitter {
     return this.jobs.every((job) => job.status.lastSuccess !== undefined);
   }
 
-  async stop(): Promise<void> {
+  /** Stops scheduling; waits at most graceMs for cycles in flight (they only read). */
+  async stop(graceMs = 1000): Promise<void> {
     this.stopped = true;
     for (const job of this.jobs) await job.task?.destroy();
-    await Promise.all(this.jobs.map((job) => job.current));
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all(this.jobs.map((job) => job.current)),
+      new Promise((resolve) => {
+        timer = setTimeout(resolve, graceMs);
+      }),
+    ]);
+    clearTimeout(timer);
   }
 }

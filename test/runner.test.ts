@@ -1,0 +1,90 @@
+// The framework around collectors, with stand-in jobs (test doubles: a real
+// collector cannot be made to hang or fail on cue).
+
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import winston from 'winston';
+import type { CollectorJob } from '../src/collector';
+import { renderFamily } from '../src/exposition';
+import type { HelperClient } from '../src/helper-client';
+import { NIC } from '../src/metrics';
+import { Runner, scheduleIntervalMs } from '../src/runner';
+import { SelfMetrics } from '../src/self-metrics';
+
+const logger = winston.createLogger({ silent: true });
+const noHelper = () => ({}) as HelperClient;
+
+function standInJob(name: string, behaviour: () => Promise<void>): CollectorJob {
+  return {
+    name,
+    schedule: '* * * * * *',
+    collect: async () => {
+      await behaviour();
+      return [renderFamily(NIC.linkUp, [{ labels: { device: name }, value: 1 }])];
+    },
+  };
+}
+
+describe('runner', () => {
+  it('reads the interval of a six-field cron schedule', () => {
+    assert.equal(scheduleIntervalMs('*/15 * * * * *'), 15_000);
+    assert.equal(scheduleIntervalMs('0 * * * * *'), 60_000);
+  });
+
+  it('times every cycle and records success and failure in the self-metrics (stand-in jobs)', async () => {
+    let fail = false;
+    const metrics = new SelfMetrics();
+    const runner = new Runner(
+      [
+        standInJob('flaky', async () => {
+          if (fail) throw new Error('kernel said no');
+        }),
+      ],
+      noHelper,
+      metrics,
+      logger,
+    );
+    await runner.runAll();
+    let text = await metrics.render(false);
+    assert.match(text, /ethtrack_collector_success\{collector="flaky"\} 1/);
+    assert.match(text, /ethtrack_collector_duration_seconds\{collector="flaky"\} \d/);
+    fail = true;
+    await runner.runAll();
+    text = await metrics.render(false);
+    assert.match(text, /ethtrack_collector_success\{collector="flaky"\} 0/);
+    assert.equal(runner.statuses[0].lastError, 'kernel said no');
+    assert.equal(runner.snapshots().length, 1, 'the last good snapshot is served until it goes stale');
+  });
+
+  it('never runs two cycles of one job at once (a stand-in job that hangs)', async () => {
+    let release: () => void = () => undefined;
+    let started = 0;
+    const runner = new Runner(
+      [
+        standInJob('slow', () => {
+          started++;
+          return new Promise<void>((resolve) => {
+            release = resolve;
+          });
+        }),
+      ],
+      noHelper,
+      new SelfMetrics(),
+      logger,
+    );
+    const first = runner.runAll();
+    const second = runner.runAll();
+    assert.equal(started, 1);
+    release();
+    await Promise.all([first, second]);
+    assert.equal(runner.statuses[0].skippedOverlaps, 1);
+  });
+
+  it('drops a snapshot older than three intervals', async () => {
+    const runner = new Runner([standInJob('once', async () => undefined)], noHelper, new SelfMetrics(), logger);
+    await runner.runAll();
+    const now = Date.now();
+    assert.equal(runner.snapshots(now + 2_900).length, 1);
+    assert.equal(runner.snapshots(now + 3_100).length, 0);
+  });
+});
