@@ -32,54 +32,56 @@ static void usage(FILE *out)
 		     "       ethtrack-helper --version\n");
 }
 
-/* Creates the missing directories leading to path's parent with mode 0750. */
-static int make_parent_dirs(const char *path, bool *created_parent)
+/* Creates the missing directories leading to path's parent with mode 0750;
+ * *first_made is the length of the first one it made (0 when none). */
+static int make_parent_dirs(const char *path, size_t *first_made)
 {
 	char dir[PATH_MAX];
+	*first_made = 0;
 	if (snprintf(dir, sizeof(dir), "%s", path) >= (int)sizeof(dir))
 		return errno = ENAMETOOLONG, -1;
 	char *slash = strrchr(dir, '/');
 	if (!slash || slash == dir)
 		return 0;
 	*slash = '\0';
-	for (char *p = dir + 1; *p; p++) {
-		if (*p != '/')
+	for (char *p = dir + 1;; p++) {
+		if (*p != '/' && *p != '\0')
 			continue;
+		char c = *p;
 		*p = '\0';
-		if (mkdir(dir, 0750) < 0 && errno != EEXIST)
+		if (mkdir(dir, 0750) == 0) {
+			if (!*first_made)
+				*first_made = (size_t)(p - dir);
+		} else if (errno != EEXIST) {
 			return -1;
-		*p = '/';
+		}
+		*p = c;
+		if (!c)
+			break;
 	}
-	*created_parent = mkdir(dir, 0750) == 0;
-	if (!*created_parent && errno != EEXIST)
-		return -1;
 	return 0;
 }
 
-/* With --allow-gid the socket, and the directory when the helper made it,
- * belong to that group, so its members can reach the socket at all. */
-static int share_with_group(const char *path, bool created_parent)
+/* With --allow-gid the socket, and every directory the helper made on the
+ * way to it, belong to that group, so its members can reach the socket. */
+static int share_with_group(const char *path, size_t first_made)
 {
 	gid_t gid;
 	if (!privileges_allowed_gid(&gid))
 		return 0;
-	if (chown(path, (uid_t)-1, gid) < 0) {
-		fprintf(stderr, "ethtrack-helper: --socket %s: giving it to group %u: %s\n", path,
-			(unsigned)gid, strerror(errno));
-		return -1;
-	}
 	char dir[PATH_MAX];
 	snprintf(dir, sizeof(dir), "%s", path);
-	char *slash = strrchr(dir, '/');
-	if (created_parent && slash && slash != dir) {
-		*slash = '\0';
+	for (;;) {
 		if (chown(dir, (uid_t)-1, gid) < 0) {
-			fprintf(stderr, "ethtrack-helper: --socket %s: giving its directory to group %u: %s\n",
-				path, (unsigned)gid, strerror(errno));
+			fprintf(stderr, "ethtrack-helper: --socket %s: giving %s to group %u: %s\n", path,
+				dir, (unsigned)gid, strerror(errno));
 			return -1;
 		}
+		char *slash = strrchr(dir, '/');
+		if (!first_made || !slash || (size_t)(slash - dir) < first_made)
+			return 0;
+		*slash = '\0';
 	}
-	return 0;
 }
 
 /* A socket file left by a dead helper is removed; a live one is an error, and
@@ -109,8 +111,8 @@ static int listen_unix(const char *path)
 		return -1;
 	}
 	strcpy(addr.sun_path, path);
-	bool created_parent = false;
-	if (make_parent_dirs(path, &created_parent) < 0) {
+	size_t first_made;
+	if (make_parent_dirs(path, &first_made) < 0) {
 		fprintf(stderr, "ethtrack-helper: --socket %s: creating directory: %s\n", path,
 			strerror(errno));
 		return -1;
@@ -137,7 +139,7 @@ static int listen_unix(const char *path)
 		close(fd);
 		return -1;
 	}
-	if (share_with_group(path, created_parent) < 0) {
+	if (share_with_group(path, first_made) < 0) {
 		close(fd);
 		return -1;
 	}
