@@ -9,6 +9,8 @@ APT_PACKAGES=(
 	# helper build
 	gcc make pkg-config libgrpc-dev protobuf-c-compiler libprotobuf-c-dev
 	libmnl-dev libcap-dev libseccomp-dev
+	# helper hardening tests: libFuzzer (clang), setcap, setpriv
+	clang-14 libclang-rt-14-dev libcap2-bin util-linux
 	# tests and benchmarks: the oracles nobody here wrote
 	ethtool iproute2 iptables conntrack iputils-ping prometheus prometheus-node-exporter curl
 )
