@@ -26,7 +26,7 @@ import { Netns } from '../test/support/netns';
 const PAIRS = Number(process.env.BENCH_PAIRS ?? 64);
 const QUEUES = Number(process.env.BENCH_QUEUES ?? 64);
 const CT_ENTRIES = Number(process.env.BENCH_CT ?? 250_000);
-const SOAK_SECONDS = Number(process.env.BENCH_SOAK_SECONDS ?? 120);
+const SOAK_SECONDS = Number(process.env.BENCH_SOAK_SECONDS ?? 300);
 const ONLY = new Set((process.env.BENCH_ONLY ?? 'ethtool,conntrack,soak').split(','));
 const CT_COUNT = path.join(ROOT, 'build', 'helper', 'ct-count');
 const CT_FILL = path.join(ROOT, 'build', 'helper', 'ct-fill');
@@ -272,31 +272,19 @@ async function benchSoak(): Promise<void> {
     }
     const cycles = parseExposition(await exporter.metrics());
     await exporter.stop();
-    const first = samples.slice(0, 3);
-    const lastThree = samples.slice(-3);
-    const avg = (rows: [number, number, number][], i: 1 | 2) =>
-      rows.reduce((sum, row) => sum + row[i], 0) / rows.length;
-    const serviceMax = Math.max(...samples.map((s) => s[1]));
-    const helperMax = Math.max(...samples.map((s) => s[2]));
+    // A leak keeps climbing; a warming heap levels off. Compare the middle third with the last third.
+    const third = Math.max(1, Math.floor(samples.length / 3));
+    const middle = samples.slice(third, 2 * third);
+    const last = samples.slice(-third);
+    const peak = (rows: [number, number, number][], i: 1 | 2) => Math.max(...rows.map((row) => row[i]));
+    const change = (i: 1 | 2) => `${(((peak(last, i) - peak(middle, i)) / peak(middle, i)) * 100).toFixed(1)}%`;
     table([
-      ['', 'first 15 s', 'last 15 s', 'max', 'change'],
-      [
-        'service RSS',
-        mb(avg(first, 1)),
-        mb(avg(lastThree, 1)),
-        mb(serviceMax),
-        `${(((avg(lastThree, 1) - avg(first, 1)) / avg(first, 1)) * 100).toFixed(1)}%`,
-      ],
-      [
-        'helper RSS',
-        mb(avg(first, 2)),
-        mb(avg(lastThree, 2)),
-        mb(helperMax),
-        `${(((avg(lastThree, 2) - avg(first, 2)) / avg(first, 2)) * 100).toFixed(1)}%`,
-      ],
+      ['', 'start', 'peak, middle third', 'peak, last third', 'last vs middle'],
+      ['service RSS', mb(samples[0][1]), mb(peak(middle, 1)), mb(peak(last, 1)), change(1)],
+      ['helper RSS', mb(samples[0][2]), mb(peak(middle, 2)), mb(peak(last, 2)), change(2)],
     ]);
     console.log(
-      `  cycles: ethtool ${sampleValue(cycles, 'ethtrack_collector_success', { collector: 'ethtool' }) === 1 ? 'ok' : 'FAILED'}; samples every 5 s: ${samples.map((s) => (s[1] / 1048576).toFixed(0)).join(' ')} MB (service)`,
+      `  ethtool collector: ${sampleValue(cycles, 'ethtrack_collector_success', { collector: 'ethtool' }) === 1 ? 'ok' : 'FAILED'}; service RSS every 5 s (MB): ${samples.map((s) => (s[1] / 1048576).toFixed(0)).join(' ')}`,
     );
   } finally {
     ns.destroy();
