@@ -233,6 +233,32 @@ async function benchConntrack(): Promise<void> {
     console.log(
       `  breakdown / raw dump = ${ratio(median(breakdown), median(raw))} (target <= 1.3x); conntrack -L / breakdown = ${ratio(median(listed), median(breakdown))} (target >= 4x)`,
     );
+
+    // The service with the breakdown only (aggregates), then with the flows collector (a per-entry table).
+    for (const [label, args] of [
+      ['service, conntrack + breakdown', ['--collector.conntrack.breakdown-schedule=*/5 * * * * *']],
+      [
+        'service, flows collector',
+        [
+          '--no-collector.conntrack',
+          '--collector.flows',
+          '--collector.flows.schedule=*/10 * * * * *',
+          '--collector.conntrack.dump-timeout=60s',
+        ],
+      ],
+    ] as const) {
+      const exporter = await Exporter.start(['--no-collector.ethtool', ...args], { ns, helper: HELPER });
+      await exporter.ready(120_000);
+      const job = label.includes('flows') ? 'flows' : 'conntrack_breakdown';
+      await exporter.waitForCycle(job, Date.now(), 120_000);
+      await exporter.waitForCycle(job, Date.now(), 120_000);
+      const samples = parseExposition(await exporter.metrics());
+      const rss = rssOf(exporter.child.pid ?? 0);
+      console.log(
+        `  ${label}: cycle ${ms(sampleValue(samples, 'ethtrack_collector_duration_seconds', { collector: job }) ?? Number.NaN)}, resident ${mb(rss)}${job === 'flows' ? `, ${sampleValue(samples, 'ethtrack_flow_tracked')} entries tracked` : ''}`,
+      );
+      await exporter.stop();
+    }
   } finally {
     helper.kill('SIGTERM');
     ns.destroy();

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
+  ADDRESSES,
   background,
   conntrackStats,
   countByState,
@@ -15,15 +16,13 @@ import {
   trackConnections,
   until,
 } from './support/conntrack';
+
+const { A4, B4, A6, B6 } = ADDRESSES;
+
 import { hasCommand, run } from './support/exec';
 import { Exporter } from './support/exporter';
 import { parseExposition, sampleValue, select } from './support/exposition';
 import { Netns } from './support/netns';
-
-const A4 = '10.88.0.1';
-const B4 = '10.88.0.2';
-const A6 = 'fd00:88::1';
-const B6 = 'fd00:88::2';
 
 /** Every tcp state the kernel has, plus udp, sctp, gre and an unnamed protocol, in both families. */
 function insertedEntries(): InsertSpec[] {

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import {
+  ADDRESSES,
   background,
   countByState,
   insertEntry,
@@ -14,15 +15,14 @@ import {
   trackConnections,
   until,
 } from './support/conntrack';
+
+const { A4, B4, A6, B6 } = ADDRESSES;
+
 import { run, sleep } from './support/exec';
 import { Exporter, ROOT } from './support/exporter';
 import { type ParsedSample, parseExposition, sampleValue, select } from './support/exposition';
 import { type Netns, withNetns } from './support/netns';
 
-const A4 = '10.88.0.1';
-const B4 = '10.88.0.2';
-const A6 = 'fd00:88::1';
-const B6 = 'fd00:88::2';
 const CT_FILL = path.join(ROOT, 'build', 'helper', 'ct-fill');
 const GC_STARTED = 'starting conntrack GC loop';
 const PRUNE_CYCLE = 'conntrack prune cycle';

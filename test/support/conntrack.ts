@@ -47,11 +47,15 @@ export async function trackConnections(ns: Netns, options: { accounting?: boolea
   await ns.exec('sysctl', ['-qw', ...sysctls]);
 }
 
-/** A veth pair from `a` (10.88.0.1, fd00:88::1) to `b` (10.88.0.2, fd00:88::2). */
+/** The two ends of linkPair(): namespace A and namespace B, in both families. */
+export const ADDRESSES = { A4: '10.88.0.1', B4: '10.88.0.2', A6: 'fd00:88::1', B6: 'fd00:88::2' } as const;
+
+/** A veth pair from `a` (A4, A6) to `b` (B4, B6). */
 export async function linkPair(a: Netns, b: Netns): Promise<void> {
-  await a.addVeth('ct0', 'ct1', 1, { peerNs: b, address: '10.88.0.1/24', peerAddress: '10.88.0.2/24' });
-  await a.exec('ip', ['addr', 'add', 'fd00:88::1/64', 'dev', 'ct0', 'nodad']);
-  await b.exec('ip', ['addr', 'add', 'fd00:88::2/64', 'dev', 'ct1', 'nodad']);
+  const { A4, B4, A6, B6 } = ADDRESSES;
+  await a.addVeth('ct0', 'ct1', 1, { peerNs: b, address: `${A4}/24`, peerAddress: `${B4}/24` });
+  await a.exec('ip', ['addr', 'add', `${A6}/64`, 'dev', 'ct0', 'nodad']);
+  await b.exec('ip', ['addr', 'add', `${B6}/64`, 'dev', 'ct1', 'nodad']);
 }
 
 export interface InsertSpec {
