@@ -107,7 +107,7 @@ export class Ethtrack {
       }),
     });
     // Listen first, so a port already in use fails before a helper is spawned.
-    this.server = await listen(app, config.listen, config.web);
+    this.server = await listen(app, config.listen, config.web, logger);
     await this.health.listen(config.grpcListen);
     this.refreshGauges();
     this.refreshHealth();

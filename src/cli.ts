@@ -30,7 +30,17 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   const logger = createLogger(config.log.level, config.log.format);
-  const app = new Ethtrack(config, logger);
+  // A stray rejection (a helper call nobody awaited) is logged; the service keeps serving.
+  process.on('unhandledRejection', (reason) => {
+    logger.error('unhandled rejection', { err: reason instanceof Error ? reason.message : String(reason) });
+  });
+  let app: Ethtrack;
+  try {
+    app = new Ethtrack(config, logger);
+  } catch (err) {
+    logger.error('cannot start', { err: (err as Error).message });
+    process.exit(1);
+  }
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

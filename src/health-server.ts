@@ -17,8 +17,13 @@ export class HealthServer {
     this.health.addToServer(this.server);
   }
 
+  private readonly statuses = new Map<string, ServingStatus>();
+
+  /** Watchers hear only changes, as grpc.health.v1 Watch promises. */
   set(service: string, serving: boolean): void {
     const status: ServingStatus = serving ? 'SERVING' : 'NOT_SERVING';
+    if (this.statuses.get(service) === status) return;
+    this.statuses.set(service, status);
     this.health.setStatus(service, status);
   }
 

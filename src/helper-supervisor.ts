@@ -108,37 +108,53 @@ export class HelperSupervisor extends EventEmitter {
     const socketPath = socketPathOf(this.address);
     this.state = 'starting';
     this.spawnedAt = Date.now();
+    this.upSince = 0;
     this.failedProbes = 0;
-    const child = spawn(helperPath, ['--socket', socketPath, '--exit-with-parent'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: sanitizerEnvironment(),
-    });
+    let child: ChildProcess;
+    try {
+      child = spawn(helperPath, ['--socket', socketPath, '--exit-with-parent'], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: sanitizerEnvironment(),
+      });
+    } catch (err) {
+      this.lastError = `spawning ${helperPath}: ${(err as Error).message}`;
+      logger.error('cannot start helper', { path: helperPath, err: (err as Error).message });
+      this.scheduleRestart(0);
+      return;
+    }
     this.child = child;
     for (const stream of [child.stdout, child.stderr]) {
       if (!stream) continue;
       readline.createInterface({ input: stream }).on('line', (line) => logger.info(line, { component: 'helper' }));
     }
-    child.on('error', (err) => {
-      this.lastError = `spawning ${helperPath}: ${err.message}`;
-      logger.error('cannot start helper', { path: helperPath, err: err.message });
-    });
-    child.on('exit', (code, signal) => {
+    const gone = (why: string) => {
       if (this.child !== child) return;
       this.child = undefined;
+      // Only a helper that stayed up for a minute starts the backoff afresh.
+      const upFor = this.state === 'up' ? Date.now() - this.upSince : 0;
       this.setState('down');
       if (this.stopping) return;
-      this.lastError = `helper exited (${signal ?? `status ${code}`})`;
-      // A helper that stayed up for a minute starts the backoff afresh.
-      if (Date.now() - this.upSince > 60_000) this.backoff.reset();
-      const delay = this.backoff.next();
-      logger.warn('helper exited; restarting', { code, signal, delay_ms: delay });
-      this.restartTimer = setTimeout(() => {
-        this.restarts++;
-        this.resetClient();
-        this.spawnHelper();
-        void this.waitUntilUp(STARTUP_GRACE_MS);
-      }, delay);
+      this.lastError = why;
+      this.scheduleRestart(upFor);
+    };
+    // A binary that cannot be executed gets 'error' and never 'exit'.
+    child.on('error', (err) => {
+      logger.error('cannot start helper', { path: helperPath, err: err.message });
+      if (child.pid === undefined) gone(`spawning ${helperPath}: ${err.message}`);
     });
+    child.on('exit', (code, signal) => gone(`helper exited (${signal ?? `status ${code}`})`));
+  }
+
+  private scheduleRestart(upForMs: number): void {
+    if (upForMs > 60_000) this.backoff.reset();
+    const delay = this.backoff.next();
+    this.options.logger.warn('helper gone; restarting', { reason: this.lastError, delay_ms: delay });
+    this.restartTimer = setTimeout(() => {
+      this.restarts++;
+      this.resetClient();
+      this.spawnHelper();
+      void this.waitUntilUp(STARTUP_GRACE_MS);
+    }, delay);
   }
 
   private resetClient(): void {
@@ -200,7 +216,7 @@ export class HelperSupervisor extends EventEmitter {
     clearInterval(this.probeTimer);
     clearTimeout(this.restartTimer);
     const child = this.child;
-    if (child && child.exitCode === null && child.signalCode === null) {
+    if (child && child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);

@@ -36,7 +36,9 @@ export function wantsOpenMetrics(accept: string | undefined): boolean {
 
 export function acceptsGzip(acceptEncoding: string | undefined): boolean {
   return (
-    acceptEncoding !== undefined && /\bgzip\b/.test(acceptEncoding) && !/\bgzip;\s*q=0(\.0*)?\b/.test(acceptEncoding)
+    acceptEncoding !== undefined &&
+    /\bgzip\b/.test(acceptEncoding) &&
+    !/\bgzip\s*;\s*q=0(?:\.0{0,3})?\s*(?:,|$)/.test(acceptEncoding)
   );
 }
 
@@ -112,6 +114,7 @@ export async function listen(
   app: express.Express,
   address: ListenAddress,
   web: WebConfig | undefined,
+  logger: Logger,
 ): Promise<http.Server | https.Server> {
   const server = web?.tls
     ? https.createServer(
@@ -124,6 +127,8 @@ export async function listen(
     server.once('error', reject);
     server.listen(address.port, address.host === '' ? undefined : address.host, () => {
       server.off('error', reject);
+      // An accept() failure (EMFILE) is logged, never an uncaught exception.
+      server.on('error', (err) => logger.error('HTTP server error', { err: err.message }));
       resolve();
     });
   });

@@ -88,12 +88,14 @@ export interface JobStatus {
   skippedOverlaps: number;
 }
 
-/** Seconds between two consecutive runs of a cron expression. */
+/** The longest gap between consecutive runs of a cron expression (irregular schedules included). */
 export function scheduleIntervalMs(schedule: string): number {
   const task = cron.createTask(schedule, () => undefined);
   try {
-    const [a, b] = task.getNextRuns(2);
-    return a && b ? b.getTime() - a.getTime() : 60_000;
+    const runs = task.getNextRuns(25);
+    let longest = 0;
+    for (let i = 1; i < runs.length; i++) longest = Math.max(longest, runs[i].getTime() - runs[i - 1].getTime());
+    return longest > 0 ? longest : 60_000;
   } finally {
     void task.destroy();
   }

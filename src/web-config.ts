@@ -2,9 +2,10 @@
 // (tls_server_config) and basic auth (basic_auth_users, bcrypt hashes).
 // Read and checked whole at start-up: a bad file exits 2 before anything listens.
 
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { SecureVersion } from 'node:tls';
+import { createSecureContext, type SecureVersion } from 'node:tls';
 import bcrypt from 'bcryptjs';
 import YAML from 'yaml';
 import { UsageError } from './flags';
@@ -21,7 +22,7 @@ const TLS_VERSIONS: Record<string, SecureVersion> = {
   TLS13: 'TLSv1.3',
 };
 
-const KNOWN_TOP = new Set(['tls_server_config', 'basic_auth_users', 'http_server_config']);
+const KNOWN_TOP = new Set(['tls_server_config', 'basic_auth_users']);
 const KNOWN_TLS = new Set([
   'cert_file',
   'key_file',
@@ -79,6 +80,12 @@ export function loadWebConfig(file: string): WebConfig {
       minVersion: version('min_version', 'TLSv1.2') as SecureVersion,
       maxVersion: version('max_version', undefined),
     };
+    // Parse now: a certificate that does not fit its key is a bad flag value, not a failed start.
+    try {
+      createSecureContext(config.tls);
+    } catch (err) {
+      fail(`tls_server_config: ${(err as Error).message}`);
+    }
   }
   const users = top.basic_auth_users;
   if (users !== undefined && users !== null) {
@@ -93,9 +100,17 @@ export function loadWebConfig(file: string): WebConfig {
   return config;
 }
 
-/** Checks an Authorization header; caches successes so bcrypt runs once per credential. */
+// Compared against for unknown users, so a reply's timing does not tell which users exist.
+let dummyHash: string | undefined;
+const FAILURE_MEMORY = 1024;
+
+/**
+ * Checks an Authorization header. Successes and failures are remembered
+ * (by a digest of the header) so bcrypt runs once per credential, and a
+ * client repeating a wrong password costs nothing after the first try.
+ */
 export class BasicAuth {
-  private readonly verified = new Map<string, string>();
+  private readonly verified = new Map<string, boolean>();
 
   constructor(private readonly users: ReadonlyMap<string, string>) {}
 
@@ -104,20 +119,19 @@ export class BasicAuth {
   }
 
   async check(header: string | undefined): Promise<boolean> {
-    if (!header?.startsWith('Basic ')) return false;
-    const decoded = Buffer.from(header.slice(6), 'base64').toString('utf8');
+    if (!header || !/^basic /i.test(header)) return false;
+    const digest = crypto.createHash('sha256').update(header).digest('base64');
+    const known = this.verified.get(digest);
+    if (known !== undefined) return known;
+    const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
-    if (colon < 0) return false;
-    const user = decoded.slice(0, colon);
-    const password = decoded.slice(colon + 1);
+    const user = colon < 0 ? '' : decoded.slice(0, colon);
+    const password = colon < 0 ? '' : decoded.slice(colon + 1);
     const hash = this.users.get(user);
-    if (hash === undefined) return false;
-    if (this.verified.get(header) === hash) return true;
-    const ok = await bcrypt.compare(password, hash);
-    if (ok) {
-      if (this.verified.size > 64) this.verified.clear();
-      this.verified.set(header, hash);
-    }
+    dummyHash ??= bcrypt.hashSync('ethtrack-no-such-user', 10);
+    const ok = (await bcrypt.compare(password, hash ?? dummyHash)) && hash !== undefined;
+    if (this.verified.size >= FAILURE_MEMORY) this.verified.clear();
+    this.verified.set(digest, ok);
     return ok;
   }
 }

@@ -50,6 +50,15 @@ describe('--web.config.file', () => {
       '-out',
       ca(),
     ]);
+    await run('openssl', [
+      'genpkey',
+      '-algorithm',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-out',
+      path.join(dir, 'other-key.pem'),
+    ]);
     const hash = bcrypt.hashSync('s3cret', 10);
     fs.writeFileSync(
       path.join(dir, 'web.yml'),
@@ -103,6 +112,16 @@ describe('--web.config.file', () => {
       /min_version/,
     ],
     ['not YAML', 'tls_server_config: [\n', /--web\.config\.file/],
+    [
+      'a key that does not fit the certificate',
+      'tls_server_config:\n  cert_file: cert.pem\n  key_file: other-key.pem\n',
+      /tls_server_config/,
+    ],
+    [
+      'http_server_config, which is not supported',
+      'http_server_config:\n  http2: false\n',
+      /unknown field http_server_config/,
+    ],
   ];
   for (const [name, content, message] of bad) {
     it(`exits 2 before listening for a web config with ${name}`, () => {

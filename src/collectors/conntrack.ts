@@ -4,14 +4,23 @@
 // schedule, the per-state breakdown from a full-table dump that the helper
 // aggregates in C.
 
+import * as grpc from '@grpc/grpc-js';
 import type { CollectorDefinition, CollectorJob } from '../collector';
 import { type RenderedFamily, renderFamily } from '../exposition';
 import { getBool, getNumber, getString } from '../flags';
-import type { HelperClient } from '../helper-client';
+import type { ConntrackBreakdown } from '../helper-api';
+import { HelperCallError, type HelperClient } from '../helper-client';
 import type { Logger } from '../logger';
-import { CONNTRACK, conntrackStat } from '../metrics';
+import { CONNTRACK, CONNTRACK_STATS, conntrackStat } from '../metrics';
 
-const NOT_LOADED = 'nf_conntrack is not loaded; no conntrack metrics';
+const KNOWN_STATS: ReadonlySet<string> = new Set(CONNTRACK_STATS);
+
+export const NOT_LOADED = 'nf_conntrack is not loaded; no conntrack metrics';
+
+/** The helper's answer on a node without nf_conntrack: nothing to collect, not a failure. */
+export function isConntrackUnavailable(err: unknown): boolean {
+  return err instanceof HelperCallError && err.code === grpc.status.FAILED_PRECONDITION;
+}
 
 export class ConntrackSummaryJob implements CollectorJob {
   readonly name = 'conntrack';
@@ -37,7 +46,7 @@ export class ConntrackSummaryJob implements CollectorJob {
     ];
     if (summary.buckets > 0) families.push(renderFamily(CONNTRACK.buckets, one(summary.buckets)));
     for (const counter of summary.counters) {
-      families.push(renderFamily(conntrackStat(counter.name), one(counter.value)));
+      if (KNOWN_STATS.has(counter.name)) families.push(renderFamily(conntrackStat(counter.name), one(counter.value)));
     }
     return families;
   }
@@ -52,8 +61,19 @@ export class ConntrackBreakdownJob implements CollectorJob {
     private readonly logger: Logger,
   ) {}
 
+  private reportedUnavailable = false;
+
   async collect(helper: HelperClient): Promise<RenderedFamily[]> {
-    const breakdown = await helper.conntrackBreakdown(this.dumpTimeoutMs);
+    let breakdown: ConntrackBreakdown;
+    try {
+      breakdown = await helper.conntrackBreakdown(this.dumpTimeoutMs);
+    } catch (err) {
+      if (!isConntrackUnavailable(err)) throw err;
+      if (!this.reportedUnavailable) this.logger.info(NOT_LOADED, { collector: this.name });
+      this.reportedUnavailable = true;
+      return [];
+    }
+    this.reportedUnavailable = false;
     if (breakdown.truncated) {
       this.logger.warn('conntrack dump cut off by --collector.conntrack.dump-timeout; counts are partial', {
         collector: this.name,

@@ -117,6 +117,8 @@ export class EthtoolCollector implements CollectorJob {
       withStats.map((dev) => ({ interface: dev.name, knownGeneration: this.names.get(dev.name)?.generation ?? 0 })),
     );
 
+    // Trim before acquiring, so the buffer being written is never trimmed away.
+    this.buffers.trim();
     const body = this.buffers.acquire();
     for (const stats of this.decoder.decode(reply)) {
       const device = stats.interface;
@@ -155,7 +157,6 @@ export class EthtoolCollector implements CollectorJob {
         }
       }
     }
-    this.buffers.trim();
     if (this.suffixCache.size > this.names.size) this.pruneSuffixes();
     return [{ meta: NIC.stat, body }, ...linkFamilies(devices)];
   }

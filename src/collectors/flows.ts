@@ -13,6 +13,7 @@ import type { ConntrackEntry } from '../helper-api';
 import type { HelperClient } from '../helper-client';
 import type { Logger } from '../logger';
 import { FLOW } from '../metrics';
+import { isConntrackUnavailable, NOT_LOADED } from './conntrack';
 
 const PROTOCOLS: Record<number, string> = { 1: 'icmp', 6: 'tcp', 17: 'udp', 47: 'gre', 58: 'icmpv6', 132: 'sctp' };
 const PORTED = new Set([6, 17, 132]);
@@ -72,7 +73,15 @@ interface DormantEntry {
   origPackets: number;
   replyBytes: number;
   replyPackets: number;
+  seenCycle: number;
 }
+
+/**
+ * A safety bound on dormant records. They are dropped with their kernel
+ * entries after every complete dump, so the kernel's own table size bounds
+ * them in practice; losing one would count its connection's history twice.
+ */
+const MAX_DORMANT = 1 << 20;
 
 export function entryKey(entry: ConntrackEntry): string {
   return `${entry.id}|${entry.protocol}|${entry.origSrc.toString('hex')}|${entry.origDst.toString('hex')}|${entry.origSport}|${entry.origDport}|${entry.zone}`;
@@ -82,6 +91,8 @@ export class FlowTable {
   readonly entries = new Map<string, TrackedEntry>();
   readonly series = new Map<string, AggregateSeries>();
   private readonly dormant = new Map<string, DormantEntry>();
+  /** Entries dropped because the kernel no longer has them, not yet reported as GC evictions. */
+  private goneSinceGc = 0;
   private cycle = 0;
 
   constructor(
@@ -146,8 +157,10 @@ export class FlowTable {
         entry.origPackets === base.origPackets &&
         entry.replyBytes === base.replyBytes &&
         entry.replyPackets === base.replyPackets
-      )
+      ) {
+        base.seenCycle = this.cycle;
         return;
+      }
       this.dormant.delete(key);
       tracked = {
         origBytes: base?.origBytes ?? 0,
@@ -192,10 +205,13 @@ export class FlowTable {
     for (const [key, tracked] of this.entries) {
       if (tracked.seenCycle !== this.cycle) {
         this.entries.delete(key);
-        this.dormant.delete(key);
         dropped++;
       }
     }
+    for (const [key, dormant] of this.dormant) {
+      if (dormant.seenCycle !== this.cycle) this.dormant.delete(key);
+    }
+    this.goneSinceGc += dropped;
     return dropped;
   }
 
@@ -210,16 +226,17 @@ export class FlowTable {
           origPackets: tracked.origPackets,
           replyBytes: tracked.replyBytes,
           replyPackets: tracked.replyPackets,
+          seenCycle: tracked.seenCycle,
         });
         evicted++;
       }
     }
-    // Dormant records are bounded like the series: oldest out first.
-    const maxDormant = 4 * this.maxSeries;
     for (const key of this.dormant.keys()) {
-      if (this.dormant.size <= maxDormant) break;
+      if (this.dormant.size <= MAX_DORMANT) break;
       this.dormant.delete(key);
     }
+    evicted += this.goneSinceGc;
+    this.goneSinceGc = 0;
     for (const [key, series] of this.series) {
       if (now - series.lastChange > SERIES_IDLE_MS) {
         this.series.delete(key);
@@ -260,6 +277,7 @@ export class FlowsCollector implements CollectorJob {
   readonly table: FlowTable;
   private local = new Set<string>();
   private warnedAccounting = false;
+  private reportedUnavailable = false;
 
   constructor(
     readonly schedule: string,
@@ -278,14 +296,22 @@ export class FlowsCollector implements CollectorJob {
     let complete = false;
     let accounting = true;
     let sawEntries = false;
-    for await (const batch of helper.dumpConntrack(1024, this.dumpTimeoutMs)) {
-      for (const entry of batch.entries) table.observe(entry, now);
-      if (batch.entries.length > 0) {
-        sawEntries = true;
-        accounting &&= batch.accounting;
+    try {
+      for await (const batch of helper.dumpConntrack(1024, this.dumpTimeoutMs)) {
+        for (const entry of batch.entries) table.observe(entry, now);
+        if (batch.entries.length > 0) {
+          sawEntries = true;
+          accounting &&= batch.accounting;
+        }
+        if (batch.done) complete = !batch.truncated;
       }
-      if (batch.done) complete = !batch.truncated;
+    } catch (err) {
+      if (!isConntrackUnavailable(err)) throw err;
+      if (!this.reportedUnavailable) this.logger.info(NOT_LOADED, { collector: this.name });
+      this.reportedUnavailable = true;
+      return [];
     }
+    this.reportedUnavailable = false;
     if (complete) table.dropUnseen();
     else this.logger.warn('conntrack dump for flows cut off; keeping unseen entries', { collector: this.name });
     if (sawEntries && !accounting && !this.warnedAccounting) {
