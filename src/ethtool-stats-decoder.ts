@@ -21,7 +21,7 @@ export interface DecodedInterfaceStats {
 
 export class DecodeError extends Error {}
 
-class Reader {
+export class Reader {
   pos: number;
 
   constructor(
@@ -55,9 +55,12 @@ class Reader {
       case 1:
         this.pos += 8;
         break;
-      case 2:
-        this.pos += this.varint();
+      case 2: {
+        // Read the length first: `this.pos += this.varint()` would add it to the position before the varint.
+        const length = this.varint();
+        this.pos += length;
         break;
+      }
       case 5:
         this.pos += 4;
         break;

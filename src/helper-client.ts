@@ -155,6 +155,26 @@ export class HelperClient {
     return this.unary(this.helper, 'DeleteConntrack', request, request.deadlineMs + this.timeoutMs);
   }
 
+  /** Streams the table as encoded ConntrackEntryBatch messages, for ConntrackDumpDecoder. */
+  async *dumpConntrackEncoded(batchSize: number, deadlineMs: number): AsyncGenerator<Buffer> {
+    const method = constructors().helper.service.DumpConntrack;
+    const call = this.helper.makeServerStreamRequest(
+      method.path,
+      method.requestSerialize,
+      (bytes: Buffer) => bytes,
+      { batchSize, deadlineMs },
+      { deadline: Date.now() + deadlineMs + this.timeoutMs },
+    );
+    try {
+      for await (const batch of call) yield batch as Buffer;
+    } catch (err) {
+      const e = err as grpc.ServiceError;
+      throw new HelperCallError('DumpConntrack', e.code, e.details || e.message);
+    } finally {
+      call.cancel();
+    }
+  }
+
   /** Streams the table in batches; the stream is cancelled if the consumer stops early. */
   async *dumpConntrack(batchSize: number, deadlineMs: number): AsyncGenerator<ConntrackEntryBatch> {
     const method = this.helper.dumpConntrack as (

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as protobuf from 'protobufjs';
+import { ConntrackDumpDecoder } from '../src/conntrack-dump-decoder';
 import { EthtoolStatsDecoder } from '../src/ethtool-stats-decoder';
 import { PROTO_DIR } from '../src/helper-client';
 import { TextBuffer, TextBufferPool } from '../src/text-buffer';
@@ -42,6 +43,78 @@ describe('EthtoolStatsDecoder', () => {
     const decoder = new EthtoolStatsDecoder();
     assert.throws(() => [...decoder.decode(Buffer.from([0x0a, 0x05, 0x0a, 0x10, 0x65]))], /past the end/);
     assert.throws(() => [...decoder.decode(Buffer.from([0x0a, 0x02, 0x10, 0xff]))], /truncated varint/);
+  });
+});
+
+describe('ConntrackDumpDecoder', () => {
+  it('decodes what protobufjs encodes, skipping the fields it does not need', async () => {
+    const root = await protobuf.load(`${PROTO_DIR}/ethtrack/helper/v1/helper.proto`);
+    const Batch = root.lookupType('ethtrack.helper.v1.ConntrackEntryBatch');
+    const v6 = Buffer.from('fd000088000000000000000000000002', 'hex');
+    const encoded = Buffer.from(
+      Batch.encode(
+        Batch.fromObject({
+          entries: [
+            {
+              family: 10,
+              protocol: 6,
+              origSrc: v6,
+              origDst: Buffer.from('fd000088000000000000000000000001', 'hex'),
+              origSport: 40000,
+              origDport: 443,
+              replySrc: v6,
+              replyDst: v6,
+              replySport: 443,
+              replyDport: 40000,
+              state: 'time_wait',
+              status: 14,
+              timeout: 120,
+              mark: 7,
+              zone: 3,
+              id: 4122591770,
+              origPackets: 10,
+              origBytes: 2 ** 40,
+              replyPackets: 9,
+              replyBytes: 1234,
+              startNs: 1795312861000000000,
+              icmpId: 0,
+            },
+            {
+              family: 2,
+              protocol: 1,
+              origSrc: Buffer.from([10, 0, 0, 1]),
+              origDst: Buffer.from([10, 0, 0, 2]),
+              state: 'replied',
+              id: 1,
+            },
+          ],
+          done: true,
+          accounting: true,
+        }),
+      ).finish(),
+    );
+    const seen: unknown[] = [];
+    const flags = new ConntrackDumpDecoder().decode(encoded, (e) =>
+      seen.push([
+        e.id,
+        e.protocol,
+        e.zone,
+        e.origSport,
+        e.origDport,
+        e.state,
+        e.origBytes,
+        e.origPackets,
+        e.replyBytes,
+        e.replyPackets,
+        e.origSrc(),
+        e.origDst(),
+      ]),
+    );
+    assert.deepEqual(flags, { done: true, truncated: false, accounting: true, entries: 2 });
+    assert.deepEqual(seen, [
+      [4122591770, 6, 3, 40000, 443, 'time_wait', 2 ** 40, 10, 1234, 9, 'fd00:88::2', 'fd00:88::1'],
+      [1, 1, 0, 0, 0, 'replied', 0, 0, 0, 0, '10.0.0.1', '10.0.0.2'],
+    ]);
   });
 });
 

@@ -7,9 +7,9 @@
 import net from 'node:net';
 import os from 'node:os';
 import type { CollectorDefinition, CollectorJob } from '../collector';
+import { ConntrackDumpDecoder, type EntryView } from '../conntrack-dump-decoder';
 import { type RenderedFamily, renderFamily, samplePrefix } from '../exposition';
 import { getNumber } from '../flags';
-import type { ConntrackEntry } from '../helper-api';
 import type { HelperClient } from '../helper-client';
 import type { Logger } from '../logger';
 import { FLOW } from '../metrics';
@@ -34,24 +34,37 @@ export function protocolName(protocol: number): string {
   return PROTOCOLS[protocol] ?? 'other';
 }
 
-export function formatAddress(bytes: Buffer): string {
-  if (bytes.length === 4) return `${bytes[0]}.${bytes[1]}.${bytes[2]}.${bytes[3]}`;
-  if (bytes.length === 16) {
-    const groups: string[] = [];
-    for (let i = 0; i < 16; i += 2) groups.push(bytes.readUInt16BE(i).toString(16));
-    // Canonical form (RFC 5952) via the URL parser's normalisation.
-    return new URL(`http://[${groups.join(':')}]/`).hostname.slice(1, -1);
-  }
-  return '';
+/** The fields of a dumped entry the flow table reads: EntryView, or a plain object in tests. */
+export type FlowEntry = Pick<
+  EntryView,
+  | 'id'
+  | 'protocol'
+  | 'zone'
+  | 'origSport'
+  | 'origDport'
+  | 'state'
+  | 'origBytes'
+  | 'origPackets'
+  | 'replyBytes'
+  | 'replyPackets'
+  | 'origSrc'
+  | 'origDst'
+>;
+
+/** The tuple facts stored with an entry, so an id the kernel reuses is seen as a new entry. */
+interface Fingerprint {
+  protocol: number;
+  zone: number;
+  sport: number;
+  dport: number;
 }
 
-interface TrackedEntry {
+interface TrackedEntry extends Fingerprint {
   origBytes: number;
   origPackets: number;
   replyBytes: number;
   replyPackets: number;
   series: AggregateSeries;
-  protocol: number;
   state: string;
   lastChange: number;
   seenCycle: number;
@@ -68,7 +81,7 @@ interface AggregateSeries {
 }
 
 /** Counters of entries evicted for idleness while still in the kernel, so a resumed entry is not counted twice. */
-interface DormantEntry {
+interface DormantEntry extends Fingerprint {
   origBytes: number;
   origPackets: number;
   replyBytes: number;
@@ -83,14 +96,27 @@ interface DormantEntry {
  */
 const MAX_DORMANT = 1 << 20;
 
-export function entryKey(entry: ConntrackEntry): string {
-  return `${entry.id}|${entry.protocol}|${entry.origSrc.toString('hex')}|${entry.origDst.toString('hex')}|${entry.origSport}|${entry.origDport}|${entry.zone}`;
+/**
+ * The table key: conntrack ids are 32-bit hashes, so a table of 250,000
+ * entries holds a few pairs that share one; mixing in 21 bits of the tuple
+ * makes a shared key a one-in-millions event (still caught by sameTuple).
+ */
+export function flowKey(entry: FlowEntry): number {
+  const mix = (entry.origSport * 65599 + entry.origDport * 257 + entry.protocol * 31 + entry.zone) & 0x1fffff;
+  return mix * 2 ** 32 + entry.id;
+}
+
+function sameTuple(a: Fingerprint, entry: FlowEntry): boolean {
+  return (
+    a.protocol === entry.protocol && a.zone === entry.zone && a.sport === entry.origSport && a.dport === entry.origDport
+  );
 }
 
 export class FlowTable {
-  readonly entries = new Map<string, TrackedEntry>();
+  /** By flowKey(): the conntrack id (CTA_ID) and bits of the tuple. */
+  readonly entries = new Map<number, TrackedEntry>();
   readonly series = new Map<string, AggregateSeries>();
-  private readonly dormant = new Map<string, DormantEntry>();
+  private readonly dormant = new Map<number, DormantEntry>();
   /** Entries dropped because the kernel no longer has them, not yet reported as GC evictions. */
   private goneSinceGc = 0;
   private cycle = 0;
@@ -101,14 +127,14 @@ export class FlowTable {
   ) {}
 
   /** The other side of a connection: not one of this node's addresses; when both are local, the destination. */
-  peerOf(entry: ConntrackEntry): string {
-    const src = formatAddress(entry.origSrc);
-    const dst = formatAddress(entry.origDst);
+  peerOf(entry: FlowEntry): string {
+    const src = entry.origSrc();
+    const dst = entry.origDst();
     if (this.isLocal(dst) && !this.isLocal(src)) return src;
     return dst;
   }
 
-  private seriesFor(entry: ConntrackEntry, now: number): AggregateSeries {
+  private seriesFor(entry: FlowEntry, now: number): AggregateSeries {
     const protocol = protocolName(entry.protocol);
     const port = PORTED.has(entry.protocol) ? String(entry.origDport) : '';
     let peer = this.peerOf(entry);
@@ -145,11 +171,17 @@ export class FlowTable {
   }
 
   /** Adds one dumped entry's counter deltas to its aggregate series. */
-  observe(entry: ConntrackEntry, now: number): void {
-    const key = entryKey(entry);
+  observe(entry: FlowEntry, now: number): void {
+    const key = flowKey(entry);
     let tracked = this.entries.get(key);
+    if (tracked && !sameTuple(tracked, entry)) {
+      // The kernel reused the id for another connection.
+      this.entries.delete(key);
+      tracked = undefined;
+    }
     if (!tracked) {
-      const base = this.dormant.get(key);
+      let base = this.dormant.get(key);
+      if (base && !sameTuple(base, entry)) base = undefined;
       // Evicted for idleness and still idle: it stays out of the table until its counters move.
       if (
         base &&
@@ -169,6 +201,9 @@ export class FlowTable {
         replyPackets: base?.replyPackets ?? 0,
         series: this.seriesFor(entry, now),
         protocol: entry.protocol,
+        zone: entry.zone,
+        sport: entry.origSport,
+        dport: entry.origDport,
         state: entry.state,
         lastChange: now,
         seenCycle: this.cycle,
@@ -226,6 +261,10 @@ export class FlowTable {
           origPackets: tracked.origPackets,
           replyBytes: tracked.replyBytes,
           replyPackets: tracked.replyPackets,
+          protocol: tracked.protocol,
+          zone: tracked.zone,
+          sport: tracked.sport,
+          dport: tracked.dport,
           seenCycle: tracked.seenCycle,
         });
         evicted++;
@@ -278,6 +317,7 @@ export class FlowsCollector implements CollectorJob {
   private local = new Set<string>();
   private warnedAccounting = false;
   private reportedUnavailable = false;
+  private readonly decoder = new ConntrackDumpDecoder();
 
   constructor(
     readonly schedule: string,
@@ -297,9 +337,10 @@ export class FlowsCollector implements CollectorJob {
     let accounting = true;
     let sawEntries = false;
     try {
-      for await (const batch of helper.dumpConntrack(1024, this.dumpTimeoutMs)) {
-        for (const entry of batch.entries) table.observe(entry, now);
-        if (batch.entries.length > 0) {
+      const observe = (entry: EntryView) => table.observe(entry, now);
+      for await (const encoded of helper.dumpConntrackEncoded(1024, this.dumpTimeoutMs)) {
+        const batch = this.decoder.decode(encoded, observe);
+        if (batch.entries > 0) {
           sawEntries = true;
           accounting &&= batch.accounting;
         }
