@@ -10,6 +10,7 @@
  * no_new_privs, seccomp), and only then gRPC and its threads.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <signal.h>
@@ -32,118 +33,156 @@ static void usage(FILE *out)
 		     "       ethtrack-helper --version\n");
 }
 
-/* Creates the missing directories leading to path's parent with mode 0750;
- * *first_made is the length of the first one it made (0 when none). */
-static int make_parent_dirs(const char *path, size_t *first_made)
+/* The socket is set up through directory descriptors, never by following
+ * a path: the helper may run as root in a directory other users can write
+ * (a shared emptyDir), and a symlink swapped in at any component must not
+ * turn a chown or an unlink onto another file. */
+
+#define MAX_DIRS_MADE 16
+
+struct socket_dir {
+	int fd;			   /* the socket's parent directory */
+	int made[MAX_DIRS_MADE];   /* directories this helper created, to share with --allow-gid */
+	size_t n_made;
+	char name[sizeof(((struct sockaddr_un *)0)->sun_path)];
+};
+
+/* Opens (creating, mode 0750) each directory leading to path's last
+ * component with O_NOFOLLOW, from the root or the working directory. */
+static int open_socket_dir(const char *path, struct socket_dir *d)
 {
-	char dir[PATH_MAX];
-	*first_made = 0;
-	if (snprintf(dir, sizeof(dir), "%s", path) >= (int)sizeof(dir))
+	char copy[PATH_MAX];
+	if (snprintf(copy, sizeof(copy), "%s", path) >= (int)sizeof(copy))
 		return errno = ENAMETOOLONG, -1;
-	char *slash = strrchr(dir, '/');
-	if (!slash || slash == dir)
-		return 0;
-	*slash = '\0';
-	for (char *p = dir + 1;; p++) {
-		if (*p != '/' && *p != '\0')
-			continue;
-		char c = *p;
-		*p = '\0';
-		if (mkdir(dir, 0750) == 0) {
-			if (!*first_made)
-				*first_made = (size_t)(p - dir);
-		} else if (errno != EEXIST) {
+	d->n_made = 0;
+	int fd = open(copy[0] == '/' ? "/" : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	char *save = NULL;
+	char *part = strtok_r(copy, "/", &save);
+	while (part) {
+		char *next = strtok_r(NULL, "/", &save);
+		if (strcmp(part, "..") == 0) {
+			close(fd);
+			return errno = EINVAL, -1;
+		}
+		if (!next) {
+			if (strlen(part) >= sizeof(d->name)) {
+				close(fd);
+				return errno = ENAMETOOLONG, -1;
+			}
+			strcpy(d->name, part);
+			d->fd = fd;
+			return 0;
+		}
+		mode_t old = umask(0027); /* 0750 whatever umask we were given */
+		bool made = mkdirat(fd, part, 0750) == 0;
+		umask(old);
+		if (!made && errno != EEXIST) {
+			close(fd);
 			return -1;
 		}
-		*p = c;
-		if (!c)
-			break;
+		int child = openat(fd, part, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		close(fd);
+		if (child < 0)
+			return -1;
+		if (made && d->n_made < MAX_DIRS_MADE)
+			d->made[d->n_made++] = dup(child);
+		fd = child;
+		part = next;
 	}
-	return 0;
+	close(fd);
+	return errno = EINVAL, -1;
+}
+
+/* A socket file left by a dead helper is removed; a live one is an error, and
+ * so is anything at the name that is not a socket. The working directory is
+ * the socket's directory here. */
+static int remove_stale_socket(const struct socket_dir *d)
+{
+	struct stat st;
+	if (fstatat(d->fd, d->name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return errno == ENOENT ? 0 : -1;
+	if (!S_ISSOCK(st.st_mode))
+		return errno = EEXIST, -1;
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	strcpy(addr.sun_path, d->name);
+	int probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (probe < 0)
+		return -1;
+	int live = connect(probe, (const struct sockaddr *)&addr, sizeof(addr)) == 0;
+	close(probe);
+	if (live)
+		return errno = EADDRINUSE, -1;
+	return unlinkat(d->fd, d->name, 0);
 }
 
 /* With --allow-gid the socket, and every directory the helper made on the
  * way to it, belong to that group, so its members can reach the socket. */
-static int share_with_group(const char *path, size_t first_made)
+static int share_with_group(const struct socket_dir *d)
 {
 	gid_t gid;
 	if (!privileges_allowed_gid(&gid))
 		return 0;
-	char dir[PATH_MAX];
-	snprintf(dir, sizeof(dir), "%s", path);
-	for (;;) {
-		if (chown(dir, (uid_t)-1, gid) < 0) {
-			fprintf(stderr, "ethtrack-helper: --socket %s: giving %s to group %u: %s\n", path,
-				dir, (unsigned)gid, strerror(errno));
-			return -1;
-		}
-		char *slash = strrchr(dir, '/');
-		if (!first_made || !slash || (size_t)(slash - dir) < first_made)
-			return 0;
-		*slash = '\0';
-	}
-}
-
-/* A socket file left by a dead helper is removed; a live one is an error, and
- * so is anything at PATH that is not a socket. */
-static int remove_stale_socket(const struct sockaddr_un *addr)
-{
-	struct stat st;
-	if (lstat(addr->sun_path, &st) < 0)
-		return errno == ENOENT ? 0 : -1;
-	if (!S_ISSOCK(st.st_mode))
-		return errno = EEXIST, -1;
-	int probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (probe < 0)
+	if (fchownat(d->fd, d->name, (uid_t)-1, gid, AT_SYMLINK_NOFOLLOW) < 0)
 		return -1;
-	int live = connect(probe, (const struct sockaddr *)addr, sizeof(*addr)) == 0;
-	close(probe);
-	if (live)
-		return errno = EADDRINUSE, -1;
-	return unlink(addr->sun_path);
+	for (size_t i = 0; i < d->n_made; i++)
+		if (d->made[i] >= 0 && fchown(d->made[i], (uid_t)-1, gid) < 0)
+			return -1;
+	return 0;
 }
 
 static int listen_unix(const char *path)
 {
+	struct socket_dir d = { .fd = -1 };
+	int fd = -1;
+	const char *step = "opening its directory";
+	if (open_socket_dir(path, &d) < 0)
+		goto fail;
+	/* bind() takes a path: bind relative to the directory we hold open. */
+	step = "entering its directory";
+	if (fchdir(d.fd) < 0)
+		goto fail;
+	step = "removing a stale socket";
+	if (remove_stale_socket(&d) < 0)
+		goto fail;
+	step = "socket";
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		goto fail;
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
-	if (strlen(path) >= sizeof(addr.sun_path)) {
-		fprintf(stderr, "ethtrack-helper: --socket %s: path too long\n", path);
-		return -1;
-	}
-	strcpy(addr.sun_path, path);
-	size_t first_made;
-	if (make_parent_dirs(path, &first_made) < 0) {
-		fprintf(stderr, "ethtrack-helper: --socket %s: creating directory: %s\n", path,
-			strerror(errno));
-		return -1;
-	}
-	if (remove_stale_socket(&addr) < 0) {
-		fprintf(stderr, "ethtrack-helper: --socket %s: %s\n", path,
-			errno == EADDRINUSE ? "another helper is listening" :
-			errno == EEXIST	    ? "exists and is not a socket" :
-					      strerror(errno));
-		return -1;
-	}
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd < 0) {
-		fprintf(stderr, "ethtrack-helper: socket: %s\n", strerror(errno));
-		return -1;
-	}
-	/* The umask makes the file 0660 from the start; chmod makes it 0660
-	 * whatever umask the parent gave us. */
+	strcpy(addr.sun_path, d.name);
+	/* The umask makes the file 0660 from the start: no chmod by name. */
 	mode_t old = umask(0117);
 	int rc = bind(fd, (struct sockaddr *)&addr, sizeof(addr));
 	umask(old);
-	if (rc < 0 || chmod(path, 0660) < 0 || listen(fd, 64) < 0) {
-		fprintf(stderr, "ethtrack-helper: --socket %s: %s\n", path, strerror(errno));
-		close(fd);
-		return -1;
-	}
-	if (share_with_group(path, first_made) < 0) {
-		close(fd);
-		return -1;
-	}
+	step = "bind";
+	if (rc < 0)
+		goto fail;
+	step = "listen";
+	if (listen(fd, 64) < 0)
+		goto fail;
+	step = "giving it to --allow-gid";
+	if (share_with_group(&d) < 0)
+		goto fail;
+	if (chdir("/") < 0)
+		goto fail;
+	close(d.fd);
+	for (size_t i = 0; i < d.n_made; i++)
+		close(d.made[i]);
 	return fd;
+fail:
+	fprintf(stderr, "ethtrack-helper: --socket %s: %s: %s\n", path, step,
+		errno == EADDRINUSE ? "another helper is listening" :
+		errno == EEXIST	    ? "exists and is not a socket" :
+				      strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	if (d.fd >= 0)
+		close(d.fd);
+	for (size_t i = 0; i < d.n_made; i++)
+		close(d.made[i]);
+	return -1;
 }
 
 int main(int argc, char **argv)
