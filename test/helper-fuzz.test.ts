@@ -161,6 +161,17 @@ describe('helper under oversized and malformed requests (ASan and UBSan build)',
     }
   });
 
+  it('answers INVALID_ARGUMENT to an interface asked for twice, which would multiply the reply', async () => {
+    const lo = { interface: 'lo', knownGeneration: 0 };
+    await expectCode(
+      'lo twice',
+      client.ethtoolStats([lo, { interface: 'eth9', knownGeneration: 0 }, lo]),
+      grpc.status.INVALID_ARGUMENT,
+    );
+    const many = Array.from({ length: 16385 }, (_, i) => ({ interface: `d${i}`, knownGeneration: 0 }));
+    await expectCode('16385 interfaces', client.ethtoolStats(many), grpc.status.INVALID_ARGUMENT);
+  });
+
   it('answers INVALID_ARGUMENT to deletion filters out of bounds and to a zone above 65535', async () => {
     const base = {
       rules: [{ protocol: 6, states: ['time_wait'] }],

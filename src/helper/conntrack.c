@@ -878,6 +878,9 @@ struct dump_walk {
 	size_t used;
 	bool accounting;
 	bool client_gone;
+	/* A slow reader blocks each batch; the deadline is checked after each. */
+	uint64_t deadline;
+	bool out_of_time;
 };
 
 static void set_bytes(ProtobufCBinaryData *out, uint8_t *store, const uint8_t *addr, size_t len)
@@ -943,8 +946,14 @@ static int dump_cb(const struct nlmsghdr *nlh, void *arg)
 		w->accounting = true;
 	dump.ptrs[w->used++] = m;
 
-	if (w->used == w->batch_size && dump_flush(w, false, false) < 0)
-		return 1;
+	if (w->used == w->batch_size) {
+		if (dump_flush(w, false, false) < 0)
+			return 1;
+		if (now_ns(CLOCK_MONOTONIC) > w->deadline) {
+			w->out_of_time = true;
+			return 1;
+		}
+	}
 	return 0;
 }
 
@@ -963,6 +972,7 @@ void conntrack_dump(struct rpc_ctx *ctx, const uint8_t *req, size_t len)
 	if (w.batch_size > BATCH_MAX)
 		w.batch_size = BATCH_MAX;
 	uint64_t deadline = deadline_from(ctx, in->deadline_ms);
+	w.deadline = deadline;
 	if (!conntrack_loaded()) {
 		rpc_fail(ctx, RPC_FAILED_PRECONDITION, "conntrack dump: nf_conntrack is not loaded");
 		return;
@@ -984,7 +994,7 @@ void conntrack_dump(struct rpc_ctx *ctx, const uint8_t *req, size_t len)
 		rpc_fail(ctx, RPC_INTERNAL, "conntrack dump: IPCTNL_MSG_CT_GET dump: %s", strerror(err));
 		return;
 	}
-	dump_flush(&w, true, res == WALK_TRUNCATED);
+	dump_flush(&w, true, res == WALK_TRUNCATED || w.out_of_time);
 }
 
 /* ---- selective deletion ---- */

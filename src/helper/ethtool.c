@@ -23,15 +23,20 @@
 #include "helper.h"
 #include "rpc.h"
 
-/* More queries than any host has interfaces; a request cannot hold this
- * many within RPC_MAX_REQUEST_BYTES anyway. */
-#define MAX_QUERIES 65536
+/* More queries than any host has interfaces. With duplicates refused, the
+ * reply is bounded by the host's real stats, not by the request. */
+#define MAX_QUERIES 16384
+/* More stats than any driver has; a larger count is treated as an error
+ * rather than sized for. */
+#define MAX_STATS 65536
 /* An interface not asked about for this many GetEthtoolStats calls is gone
  * or excluded; its names are dropped. */
 #define EVICT_AFTER_CALLS 16
 /* The kernel writes the stat count of the moment, whatever count we sized
- * the buffer for; slack absorbs a count that grew since ETHTOOL_GSSET_INFO. */
+ * the buffer for; room for twice the count plus this absorbs a count that
+ * grew since ETHTOOL_GSSET_INFO (a channel change in between). */
 #define STATS_SLACK 256
+#define STATS_ROOM(count) (2 * (size_t)(count) + STATS_SLACK)
 /* link_mode_masks_nwords is an s8. */
 #define MODE_WORDS_MAX 127
 
@@ -290,7 +295,7 @@ static struct names_entry *cache_add(const char *ifname)
 /* ETHTOOL_GSTRINGS(ETH_SS_STATS) into the entry; 0 or negative errno. */
 static int read_names(struct names_entry *e, uint32_t count, const char *driver)
 {
-	size_t bytes = sizeof(struct ethtool_gstrings) + (size_t)(count + STATS_SLACK) * ETH_GSTRING_LEN;
+	size_t bytes = sizeof(struct ethtool_gstrings) + STATS_ROOM(count) * ETH_GSTRING_LEN;
 	if (bytes > names_cache.gstrings_cap) {
 		void *p = realloc(names_cache.gstrings, bytes);
 		if (!p)
@@ -401,6 +406,8 @@ static int read_stats(const Ethtrack__Helper__V1__StatsQuery *q, struct stats_sl
 		return (int)count;
 	if (count == 0)
 		return -EOPNOTSUPP;
+	if (count > MAX_STATS)
+		return -E2BIG;
 
 	struct names_entry *e = cache_find(ifname);
 	if (!e && !(e = cache_add(ifname)))
@@ -412,7 +419,7 @@ static int read_stats(const Ethtrack__Helper__V1__StatsQuery *q, struct stats_sl
 			return err;
 	}
 
-	size_t need = *used + 1 + (size_t)count + STATS_SLACK;
+	size_t need = *used + 1 + STATS_ROOM(count);
 	if (grow(&stats_reply.values, &stats_reply.cap_values, need, sizeof(uint64_t)) < 0)
 		return -ENOMEM;
 	struct ethtool_stats *stats = (struct ethtool_stats *)&stats_reply.values[*used];
@@ -437,6 +444,29 @@ static int read_stats(const Ethtrack__Helper__V1__StatsQuery *q, struct stats_sl
 	return 0;
 }
 
+static int compare_names(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Sorted copy of the names in a buffer kept at its high-water mark. */
+static bool has_duplicate(Ethtrack__Helper__V1__StatsQuery *const *queries, size_t n)
+{
+	static const char **sorted;
+	static size_t cap;
+	if (n < 2)
+		return false;
+	if (grow(&sorted, &cap, n, sizeof(*sorted)) < 0)
+		return true; /* refuse rather than risk an unbounded reply */
+	for (size_t i = 0; i < n; i++)
+		sorted[i] = queries[i]->interface;
+	qsort(sorted, n, sizeof(*sorted), compare_names);
+	for (size_t i = 1; i < n; i++)
+		if (strcmp(sorted[i - 1], sorted[i]) == 0)
+			return true;
+	return false;
+}
+
 const ProtobufCMessage *ethtool_get_stats(struct rpc_ctx *ctx, const uint8_t *req, size_t len)
 {
 	Ethtrack__Helper__V1__EthtoolStatsRequest *request =
@@ -457,6 +487,10 @@ const ProtobufCMessage *ethtool_get_stats(struct rpc_ctx *ctx, const uint8_t *re
 				 "GetEthtoolStats: query %zu: invalid interface name", i);
 			return NULL;
 		}
+	}
+	if (has_duplicate(request->queries, n)) {
+		rpc_fail(ctx, RPC_INVALID_ARGUMENT, "GetEthtoolStats: an interface is asked for twice");
+		return NULL;
 	}
 	if (grow(&stats_reply.slots, &stats_reply.cap_slots, n, sizeof(*stats_reply.slots)) < 0 ||
 	    grow(&stats_reply.ptrs, &stats_reply.cap_ptrs, n, sizeof(*stats_reply.ptrs)) < 0) {

@@ -38,9 +38,15 @@
 #include "helper.h"
 #include "rpc.h"
 
-/* A call whose client stops reading for this long is cancelled, so one stuck
- * client cannot stall the others. */
-#define CALL_STALL_SECONDS 30
+/* Calls are served one at a time, so a client that stops reading stalls the
+ * others: each batch gets this long (less when the call's deadline is
+ * sooner), and a connection carries a few streams at most. Only allowed
+ * peers (SO_PEERCRED) get this far. */
+#define CALL_STALL_SECONDS 5
+#define MAX_STREAMS_PER_CONNECTION 8
+/* Matches the service's receive limit; the largest host's first stats reply
+ * (every stat name) stays far below. */
+#define SEND_LIMIT (256 * 1024 * 1024)
 
 /* gRPC itself refuses (RESOURCE_EXHAUSTED) what is far too large to even
  * buffer; between the two limits the helper answers INVALID_ARGUMENT. */
@@ -243,6 +249,9 @@ static bool run_batch(struct rpc_ctx *ctx, const grpc_op *ops, size_t n)
 	}
 	gpr_timespec limit = gpr_time_add(gpr_now(GPR_CLOCK_MONOTONIC),
 					  gpr_time_from_seconds(CALL_STALL_SECONDS, GPR_TIMESPAN));
+	gpr_timespec deadline = gpr_convert_clock_type(ctx->deadline, GPR_CLOCK_MONOTONIC);
+	if (gpr_time_cmp(deadline, limit) < 0)
+		limit = gpr_time_add(deadline, gpr_time_from_millis(100, GPR_TIMESPAN));
 	grpc_event ev = grpc_completion_queue_pluck(call_cq, ctx, limit, NULL);
 	if (ev.type == GRPC_QUEUE_TIMEOUT) {
 		grpc_call_cancel(ctx->call, NULL);
@@ -469,9 +478,12 @@ int server_run(int listen_fd, int signal_fd)
 		{ .type = GRPC_ARG_INTEGER,
 		  .key = GRPC_ARG_MAX_RECEIVE_MESSAGE_LENGTH,
 		  .value.integer = GRPC_RECEIVE_LIMIT },
-		{ .type = GRPC_ARG_INTEGER, .key = GRPC_ARG_MAX_SEND_MESSAGE_LENGTH, .value.integer = -1 },
+		{ .type = GRPC_ARG_INTEGER, .key = GRPC_ARG_MAX_SEND_MESSAGE_LENGTH, .value.integer = SEND_LIMIT },
+		{ .type = GRPC_ARG_INTEGER,
+		  .key = GRPC_ARG_MAX_CONCURRENT_STREAMS,
+		  .value.integer = MAX_STREAMS_PER_CONNECTION },
 	};
-	grpc_channel_args channel_args = { .num_args = 2, .args = args };
+	grpc_channel_args channel_args = { .num_args = 3, .args = args };
 	server = grpc_server_create(&channel_args, NULL);
 	notify_cq = grpc_completion_queue_create_for_next(NULL);
 	call_cq = grpc_completion_queue_create_for_pluck(NULL);
