@@ -161,6 +161,13 @@ describe('helper under oversized and malformed requests (ASan and UBSan build)',
     }
   });
 
+  it('answers hundreds of distinct interfaces under the seccomp filter (sorting them calls sysinfo)', async () => {
+    const names = Array.from({ length: 400 }, (_, i) => ({ interface: `nodev${i}`, knownGeneration: 0 }));
+    const reply = await client.ethtoolStats(names);
+    assert.equal(reply.interfaces.length, 400);
+    assert.ok(reply.interfaces.every((i) => i.status === 'NO_SUCH_DEVICE'));
+  });
+
   it('answers INVALID_ARGUMENT to an interface asked for twice, which would multiply the reply', async () => {
     const lo = { interface: 'lo', knownGeneration: 0 };
     await expectCode(
