@@ -117,6 +117,9 @@ async function benchEthtool(): Promise<void> {
       }
       await sleep(300);
     }
+    const restarts = sampleValue(parseExposition(await exporter.metrics()), 'ethtrack_helper_restarts_total') ?? 0;
+    if (restarts > 0)
+      throw new Error(`the helper restarted ${restarts} times during the measurement: ${exporter.logs.join('\n')}`);
     const url = `http://127.0.0.1:${exporter.httpPort}/metrics`;
     const scrapes: number[] = [];
     const gzScrapes: number[] = [];
