@@ -141,7 +141,9 @@ describe('ethtool collector on veth pairs and a bridge', () => {
     assert.ok(select(samples, 'ethtrack_nic_stat', { device: 'lo' }).length === 0, 'lo has no ethtool stats');
   });
 
-  it('keeps the helper free of sanitizer reports', () => {
+  it('keeps the helper alive (no seccomp kill, no restart) and free of sanitizer reports', async () => {
+    const samples = parseExposition(await exporter.metrics());
+    assert.equal(sampleValue(samples, 'ethtrack_helper_restarts_total'), 0);
     assert.deepEqual(exporter.sanitizerReports(), []);
   });
 });
