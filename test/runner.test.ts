@@ -2,11 +2,14 @@
 // collector cannot be made to hang or fail on cue).
 
 import assert from 'node:assert/strict';
+import { PassThrough } from 'node:stream';
 import { describe, it } from 'node:test';
+import * as grpc from '@grpc/grpc-js';
 import winston from 'winston';
 import type { CollectorJob } from '../src/collector';
+import { WithoutConntrack } from '../src/collectors/conntrack';
 import { renderFamily } from '../src/exposition';
-import type { HelperClient } from '../src/helper-client';
+import { HelperCallError, type HelperClient } from '../src/helper-client';
 import { NIC } from '../src/metrics';
 import { Runner, scheduleIntervalMs } from '../src/runner';
 import { SelfMetrics } from '../src/self-metrics';
@@ -86,5 +89,26 @@ describe('runner', () => {
     const now = Date.now();
     assert.equal(runner.snapshots(now + 2_900).length, 1);
     assert.equal(runner.snapshots(now + 3_100).length, 0);
+  });
+});
+
+describe('a node without nf_conntrack', () => {
+  it('is nothing to collect, logged once, not a failure (stand-in: the helper answer FAILED_PRECONDITION)', async () => {
+    const lines: string[] = [];
+    const recording = winston.createLogger({
+      transports: [
+        new winston.transports.Stream({ stream: new PassThrough().on('data', (d) => lines.push(String(d))) }),
+      ],
+    });
+    const guard = new WithoutConntrack(recording, 'conntrack_breakdown');
+    const notLoaded = () =>
+      Promise.reject(new HelperCallError('GetConntrackBreakdown', grpc.status.FAILED_PRECONDITION, 'not loaded'));
+    assert.equal(await guard.run(notLoaded), undefined);
+    assert.equal(await guard.run(notLoaded), undefined);
+    assert.equal(lines.filter((line) => line.includes('nf_conntrack is not loaded')).length, 1);
+    await assert.rejects(
+      guard.run(() => Promise.reject(new HelperCallError('GetConntrackBreakdown', grpc.status.INTERNAL, 'boom'))),
+      /boom/,
+    );
   });
 });

@@ -8,7 +8,6 @@ import * as grpc from '@grpc/grpc-js';
 import type { CollectorDefinition, CollectorJob } from '../collector';
 import { type RenderedFamily, renderFamily } from '../exposition';
 import { getBool, getNumber, getString } from '../flags';
-import type { ConntrackBreakdown } from '../helper-api';
 import { HelperCallError, type HelperClient } from '../helper-client';
 import type { Logger } from '../logger';
 import { CONNTRACK, CONNTRACK_STATS, conntrackStat } from '../metrics';
@@ -17,9 +16,31 @@ const KNOWN_STATS: ReadonlySet<string> = new Set(CONNTRACK_STATS);
 
 export const NOT_LOADED = 'nf_conntrack is not loaded; no conntrack metrics';
 
-/** The helper's answer on a node without nf_conntrack: nothing to collect, not a failure. */
-export function isConntrackUnavailable(err: unknown): boolean {
-  return err instanceof HelperCallError && err.code === grpc.status.FAILED_PRECONDITION;
+/**
+ * Runs a conntrack read. On a node without nf_conntrack (the helper answers
+ * FAILED_PRECONDITION) there is nothing to collect, which is not a failure:
+ * it is logged once and the read yields undefined.
+ */
+export class WithoutConntrack {
+  private reported = false;
+
+  constructor(
+    private readonly logger: Logger,
+    private readonly collector: string,
+  ) {}
+
+  async run<T>(read: () => Promise<T>): Promise<T | undefined> {
+    try {
+      const value = await read();
+      this.reported = false;
+      return value;
+    } catch (err) {
+      if (!(err instanceof HelperCallError && err.code === grpc.status.FAILED_PRECONDITION)) throw err;
+      if (!this.reported) this.logger.info(NOT_LOADED, { collector: this.collector });
+      this.reported = true;
+      return undefined;
+    }
+  }
 }
 
 export class ConntrackSummaryJob implements CollectorJob {
@@ -54,26 +75,19 @@ export class ConntrackSummaryJob implements CollectorJob {
 
 export class ConntrackBreakdownJob implements CollectorJob {
   readonly name = 'conntrack_breakdown';
+  private readonly unavailable: WithoutConntrack;
 
   constructor(
     readonly schedule: string,
     private readonly dumpTimeoutMs: number,
     private readonly logger: Logger,
-  ) {}
-
-  private reportedUnavailable = false;
+  ) {
+    this.unavailable = new WithoutConntrack(logger, this.name);
+  }
 
   async collect(helper: HelperClient): Promise<RenderedFamily[]> {
-    let breakdown: ConntrackBreakdown;
-    try {
-      breakdown = await helper.conntrackBreakdown(this.dumpTimeoutMs);
-    } catch (err) {
-      if (!isConntrackUnavailable(err)) throw err;
-      if (!this.reportedUnavailable) this.logger.info(NOT_LOADED, { collector: this.name });
-      this.reportedUnavailable = true;
-      return [];
-    }
-    this.reportedUnavailable = false;
+    const breakdown = await this.unavailable.run(() => helper.conntrackBreakdown(this.dumpTimeoutMs));
+    if (!breakdown) return [];
     if (breakdown.truncated) {
       this.logger.warn('conntrack dump cut off by --collector.conntrack.dump-timeout; counts are partial', {
         collector: this.name,

@@ -13,7 +13,7 @@ import { getNumber } from '../flags';
 import type { HelperClient } from '../helper-client';
 import type { Logger } from '../logger';
 import { FLOW } from '../metrics';
-import { isConntrackUnavailable, NOT_LOADED } from './conntrack';
+import { WithoutConntrack } from './conntrack';
 
 const PROTOCOLS: Record<number, string> = { 1: 'icmp', 6: 'tcp', 17: 'udp', 47: 'gre', 58: 'icmpv6', 132: 'sctp' };
 const PORTED = new Set([6, 17, 132]);
@@ -316,8 +316,8 @@ export class FlowsCollector implements CollectorJob {
   readonly table: FlowTable;
   private local = new Set<string>();
   private warnedAccounting = false;
-  private reportedUnavailable = false;
   private readonly decoder = new ConntrackDumpDecoder();
+  private readonly unavailable: WithoutConntrack;
 
   constructor(
     readonly schedule: string,
@@ -326,6 +326,7 @@ export class FlowsCollector implements CollectorJob {
     private readonly logger: Logger,
   ) {
     this.table = new FlowTable(maxSeries, (address) => this.local.has(address));
+    this.unavailable = new WithoutConntrack(logger, this.name);
   }
 
   async collect(helper: HelperClient): Promise<RenderedFamily[]> {
@@ -336,8 +337,8 @@ export class FlowsCollector implements CollectorJob {
     let complete = false;
     let accounting = true;
     let sawEntries = false;
-    try {
-      const observe = (entry: EntryView) => table.observe(entry, now);
+    const observe = (entry: EntryView) => table.observe(entry, now);
+    const streamed = await this.unavailable.run(async () => {
       for await (const encoded of helper.dumpConntrackEncoded(1024, this.dumpTimeoutMs)) {
         const batch = this.decoder.decode(encoded, observe);
         if (batch.entries > 0) {
@@ -346,13 +347,9 @@ export class FlowsCollector implements CollectorJob {
         }
         if (batch.done) complete = !batch.truncated;
       }
-    } catch (err) {
-      if (!isConntrackUnavailable(err)) throw err;
-      if (!this.reportedUnavailable) this.logger.info(NOT_LOADED, { collector: this.name });
-      this.reportedUnavailable = true;
-      return [];
-    }
-    this.reportedUnavailable = false;
+      return true;
+    });
+    if (!streamed) return [];
     if (complete) table.dropUnseen();
     else this.logger.warn('conntrack dump for flows cut off; keeping unseen entries', { collector: this.name });
     if (sawEntries && !accounting && !this.warnedAccounting) {
