@@ -62,13 +62,3 @@ export function familyHeader(meta: MetricMeta, openMetrics: boolean): string {
   const name = openMetrics && meta.type === 'counter' ? meta.name.replace(/_total$/, '') : meta.name;
   return `# HELP ${name} ${escapeHelp(meta.help)}\n# TYPE ${name} ${meta.type}\n`;
 }
-
-/** Renders families in either format; empty families are left out. */
-export function renderText(families: readonly RenderedFamily[], openMetrics: boolean): string {
-  let text = '';
-  for (const family of families) {
-    const body = typeof family.body === 'string' ? family.body : family.body.view().toString();
-    if (body.length > 0) text += familyHeader(family.meta, openMetrics) + body;
-  }
-  return text;
-}

@@ -31,12 +31,7 @@ const LOADER_OPTIONS: protoLoader.Options = {
 // The first stats reply of a large host carries every stat name.
 const MAX_MESSAGE_BYTES = 256 * 1024 * 1024;
 
-type UnaryCallback<T> = (err: grpc.ServiceError | null, value?: T) => void;
-type UnaryMethod = (request: object, options: grpc.CallOptions, callback: UnaryCallback<unknown>) => void;
-
-interface HelperStub extends grpc.Client {
-  [method: string]: unknown;
-}
+const keepEncoded = (bytes: Buffer): Buffer => bytes;
 
 let helperConstructor: grpc.ServiceClientConstructor | undefined;
 let healthConstructor: grpc.ServiceClientConstructor | undefined;
@@ -70,8 +65,8 @@ export class HelperCallError extends Error {
 }
 
 export class HelperClient {
-  private readonly helper: HelperStub;
-  private readonly health: HelperStub;
+  private readonly helper: grpc.Client;
+  private readonly health: grpc.Client;
 
   constructor(
     readonly address: string,
@@ -84,11 +79,11 @@ export class HelperClient {
       'grpc.initial_reconnect_backoff_ms': 100,
       'grpc.max_reconnect_backoff_ms': 1000,
     };
-    this.helper = new helper(address, grpc.credentials.createInsecure(), options) as HelperStub;
+    this.helper = new helper(address, grpc.credentials.createInsecure(), options);
     this.health = new health(address, grpc.credentials.createInsecure(), {
       ...options,
       'grpc.max_receive_message_length': 64 * 1024,
-    }) as HelperStub;
+    });
   }
 
   close(): void {
@@ -96,77 +91,46 @@ export class HelperClient {
     this.health.close();
   }
 
-  private unary<T>(stub: HelperStub, rpc: string, request: object, timeoutMs = this.timeoutMs): Promise<T> {
-    const method = stub[rpc.charAt(0).toLowerCase() + rpc.slice(1)] as UnaryMethod;
+  /** One unary call; `decode` replaces proto-loader's decoding for the hand-decoded replies. */
+  private unary<T>(
+    service: 'helper' | 'health',
+    rpc: string,
+    request: object,
+    timeoutMs = this.timeoutMs,
+    decode?: (bytes: Buffer) => unknown,
+  ): Promise<T> {
+    const method = constructors()[service].service[rpc];
     return new Promise<T>((resolve, reject) => {
-      method.call(stub, request, { deadline: Date.now() + timeoutMs }, (err, value) => {
-        if (err) reject(new HelperCallError(rpc, err.code, err.details || err.message));
-        else resolve(value as T);
-      });
-    });
-  }
-
-  info(): Promise<HelperInfo> {
-    return this.unary(this.helper, 'GetInfo', {});
-  }
-
-  /** grpc.health.v1 Check against the helper; resolves to the serving status. */
-  async check(service = ''): Promise<string> {
-    const reply = await this.unary<{ status: string }>(this.health, 'Check', { service });
-    return reply.status;
-  }
-
-  listInterfaces(): Promise<ListInterfacesReply> {
-    return this.unary(this.helper, 'ListInterfaces', {});
-  }
-
-  ethtoolStats(queries: StatsQuery[]): Promise<EthtoolStatsReply> {
-    return this.unary(this.helper, 'GetEthtoolStats', { queries });
-  }
-
-  /** GetEthtoolStats with the reply left encoded, for EthtoolStatsDecoder. */
-  ethtoolStatsEncoded(queries: StatsQuery[]): Promise<Buffer> {
-    const method = constructors().helper.service.GetEthtoolStats;
-    return new Promise((resolve, reject) => {
-      this.helper.makeUnaryRequest(
+      this[service].makeUnaryRequest(
         method.path,
         method.requestSerialize,
-        (bytes: Buffer) => bytes,
-        { queries },
-        { deadline: Date.now() + this.timeoutMs },
+        decode ?? method.responseDeserialize,
+        request,
+        { deadline: Date.now() + timeoutMs },
         (err, value) => {
-          if (err) reject(new HelperCallError('GetEthtoolStats', err.code, err.details || err.message));
-          else resolve(value as Buffer);
+          if (err) reject(new HelperCallError(rpc, err.code, err.details || err.message));
+          else resolve(value as T);
         },
       );
     });
   }
 
-  conntrackSummary(perCpu = false): Promise<ConntrackSummary> {
-    return this.unary(this.helper, 'GetConntrackSummary', { perCpu });
-  }
-
-  /** The breakdown may run up to deadlineMs in the helper; the call waits a little longer. */
-  conntrackBreakdown(deadlineMs: number): Promise<ConntrackBreakdown> {
-    return this.unary(this.helper, 'GetConntrackBreakdown', { deadlineMs }, deadlineMs + this.timeoutMs);
-  }
-
-  conntrackDelete(request: ConntrackDeleteRequest): Promise<ConntrackDeleteReply> {
-    return this.unary(this.helper, 'DeleteConntrack', request, request.deadlineMs + this.timeoutMs);
-  }
-
-  /** Streams the table as encoded ConntrackEntryBatch messages, for ConntrackDumpDecoder. */
-  async *dumpConntrackEncoded(batchSize: number, deadlineMs: number): AsyncGenerator<Buffer> {
+  /** DumpConntrack's stream; cancelled if the consumer stops early. */
+  private async *dump<T>(
+    batchSize: number,
+    deadlineMs: number,
+    decode?: (bytes: Buffer) => unknown,
+  ): AsyncGenerator<T> {
     const method = constructors().helper.service.DumpConntrack;
     const call = this.helper.makeServerStreamRequest(
       method.path,
       method.requestSerialize,
-      (bytes: Buffer) => bytes,
+      decode ?? method.responseDeserialize,
       { batchSize, deadlineMs },
       { deadline: Date.now() + deadlineMs + this.timeoutMs },
     );
     try {
-      for await (const batch of call) yield batch as Buffer;
+      for await (const batch of call) yield batch as T;
     } catch (err) {
       const e = err as grpc.ServiceError;
       throw new HelperCallError('DumpConntrack', e.code, e.details || e.message);
@@ -175,24 +139,49 @@ export class HelperClient {
     }
   }
 
-  /** Streams the table in batches; the stream is cancelled if the consumer stops early. */
-  async *dumpConntrack(batchSize: number, deadlineMs: number): AsyncGenerator<ConntrackEntryBatch> {
-    const method = this.helper.dumpConntrack as (
-      request: object,
-      options: grpc.CallOptions,
-    ) => grpc.ClientReadableStream<ConntrackEntryBatch>;
-    const call = method.call(
-      this.helper,
-      { batchSize, deadlineMs },
-      { deadline: Date.now() + deadlineMs + this.timeoutMs },
-    );
-    try {
-      for await (const batch of call) yield batch as ConntrackEntryBatch;
-    } catch (err) {
-      const e = err as grpc.ServiceError;
-      throw new HelperCallError('DumpConntrack', e.code, e.details || e.message);
-    } finally {
-      call.cancel();
-    }
+  info(): Promise<HelperInfo> {
+    return this.unary('helper', 'GetInfo', {});
+  }
+
+  /** grpc.health.v1 Check against the helper; resolves to the serving status. */
+  async check(service = ''): Promise<string> {
+    const reply = await this.unary<{ status: string }>('health', 'Check', { service });
+    return reply.status;
+  }
+
+  listInterfaces(): Promise<ListInterfacesReply> {
+    return this.unary('helper', 'ListInterfaces', {});
+  }
+
+  ethtoolStats(queries: StatsQuery[]): Promise<EthtoolStatsReply> {
+    return this.unary('helper', 'GetEthtoolStats', { queries });
+  }
+
+  /** GetEthtoolStats with the reply left encoded, for EthtoolStatsDecoder. */
+  ethtoolStatsEncoded(queries: StatsQuery[]): Promise<Buffer> {
+    return this.unary('helper', 'GetEthtoolStats', { queries }, this.timeoutMs, keepEncoded);
+  }
+
+  conntrackSummary(perCpu = false): Promise<ConntrackSummary> {
+    return this.unary('helper', 'GetConntrackSummary', { perCpu });
+  }
+
+  /** The breakdown may run up to deadlineMs in the helper; the call waits a little longer. */
+  conntrackBreakdown(deadlineMs: number): Promise<ConntrackBreakdown> {
+    return this.unary('helper', 'GetConntrackBreakdown', { deadlineMs }, deadlineMs + this.timeoutMs);
+  }
+
+  conntrackDelete(request: ConntrackDeleteRequest): Promise<ConntrackDeleteReply> {
+    return this.unary('helper', 'DeleteConntrack', request, request.deadlineMs + this.timeoutMs);
+  }
+
+  /** Streams the table as encoded ConntrackEntryBatch messages, for ConntrackDumpDecoder. */
+  dumpConntrackEncoded(batchSize: number, deadlineMs: number): AsyncGenerator<Buffer> {
+    return this.dump(batchSize, deadlineMs, keepEncoded);
+  }
+
+  /** Streams the table in decoded batches. */
+  dumpConntrack(batchSize: number, deadlineMs: number): AsyncGenerator<ConntrackEntryBatch> {
+    return this.dump(batchSize, deadlineMs);
   }
 }

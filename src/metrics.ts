@@ -7,8 +7,6 @@ import type { MetricMeta } from './exposition';
 const gauge = (name: string, help: string): MetricMeta => ({ name, help, type: 'gauge' });
 const counter = (name: string, help: string): MetricMeta => ({ name, help, type: 'counter' });
 
-export const PREFIX = 'ethtrack_';
-
 export const NIC = {
   stat: gauge('ethtrack_nic_stat', 'An ethtool statistic as the driver reports it (queue="" for device-level stats).'),
   info: gauge('ethtrack_nic_info', 'Driver information of a network device; value 1.'),

@@ -3,6 +3,8 @@
 // A buffer is lent to a snapshot while it is served and to each response
 // still writing it; a collector only rewrites a buffer nobody holds.
 
+import { formatValue } from './exposition';
+
 const DIGITS = 20;
 
 export class TextBuffer {
@@ -56,10 +58,7 @@ export class TextBuffer {
       this.bytes.copy(this.bytes, this.length, end, stop);
       this.length += stop - end;
     } else {
-      this.length += this.bytes.write(
-        Number.isNaN(value) ? 'NaN' : value === Number.POSITIVE_INFINITY ? '+Inf' : String(value),
-        this.length,
-      );
+      this.length += this.bytes.write(formatValue(value), this.length);
     }
     this.bytes[this.length++] = 10;
   }

@@ -121,14 +121,35 @@ describe('ConntrackDumpDecoder', () => {
 describe('TextBuffer', () => {
   it('writes sample values as the text format expects', () => {
     const buffer = new TextBuffer(8);
-    for (const value of [0, 7, 1234567890123, 2 ** 53 - 1, 2 ** 64, 0.5, -3, Number.NaN, Number.POSITIVE_INFINITY]) {
+    for (const value of [
+      0,
+      7,
+      1234567890123,
+      2 ** 53 - 1,
+      2 ** 64,
+      0.5,
+      -3,
+      Number.NaN,
+      Number.POSITIVE_INFINITY,
+      Number.NEGATIVE_INFINITY,
+    ]) {
       buffer.value(value);
     }
     assert.equal(
       buffer.view().toString(),
-      ['0', '7', '1234567890123', '9007199254740991', '18446744073709552000', '0.5', '-3', 'NaN', '+Inf', ''].join(
-        '\n',
-      ),
+      [
+        '0',
+        '7',
+        '1234567890123',
+        '9007199254740991',
+        '18446744073709552000',
+        '0.5',
+        '-3',
+        'NaN',
+        '+Inf',
+        '-Inf',
+        '',
+      ].join('\n'),
     );
   });
 

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { escapeLabelValue, familyHeader, renderFamily, renderText } from '../src/exposition';
+import { escapeLabelValue, familyHeader, renderFamily } from '../src/exposition';
 import { conntrackStat, NIC } from '../src/metrics';
+import { Snapshot } from '../src/runner';
 
 describe('exposition', () => {
   it('escapes label values per the text format', () => {
@@ -22,7 +23,7 @@ describe('exposition', () => {
   it('leaves out empty families and renders samples once', () => {
     const family = renderFamily(NIC.linkUp, [{ labels: { device: 'eth0' }, value: 1 }]);
     const empty = renderFamily(NIC.info, []);
-    const text = renderText([family, empty], false);
+    const text = Buffer.concat(new Snapshot([family, empty], Date.now()).parts(false)).toString();
     assert.equal(text, `${familyHeader(NIC.linkUp, false)}ethtrack_nic_link_up{device="eth0"} 1\n`);
   });
 });
