@@ -11,8 +11,6 @@ import { HelperCallError, HelperClient } from '../../src/helper-client';
 import { run, runSync, sleep } from './exec';
 import { ROOT } from './exporter';
 
-export const HELPER_CLIENT_JS = path.join(ROOT, 'dist', 'src', 'helper-client.js');
-
 export interface Identity {
   uid: number;
   gid: number;
@@ -158,14 +156,39 @@ export interface ProbeResult {
   error?: string;
 }
 
+/** Development-only packages the probe does not need to carry along. */
+const NOT_FOR_THE_PROBE = new Set(['@biomejs', 'typescript', '@types']);
+
+/**
+ * A copy of the client and its runtime modules inside dir, which the other
+ * user can read: the checkout itself may sit in a directory only root can
+ * enter (a mktemp -d clone), and a probe that cannot even load must not pass
+ * for a refused one.
+ */
+function probeRoot(dir: string): string {
+  const root = path.join(dir, 'probe-root');
+  if (!fs.existsSync(root)) {
+    fs.cpSync(path.join(ROOT, 'dist', 'src'), path.join(root, 'dist', 'src'), { recursive: true });
+    fs.cpSync(path.join(ROOT, 'proto'), path.join(root, 'proto'), { recursive: true });
+    fs.cpSync(path.join(ROOT, 'node_modules'), path.join(root, 'node_modules'), {
+      recursive: true,
+      filter: (source) =>
+        !NOT_FOR_THE_PROBE.has(path.relative(path.join(ROOT, 'node_modules'), source).split(path.sep)[0]),
+    });
+    runSync('chmod', ['-R', 'a+rX', root]);
+  }
+  return root;
+}
+
 /** GetInfo from a separate node process running as id: what another user's
  * client sees. */
 export function probeAs(id: Identity, address: string, dir: string): ProbeResult {
   const script = path.join(dir, 'probe.js');
   if (!fs.existsSync(script)) {
+    const client = path.join(probeRoot(dir), 'dist', 'src', 'helper-client.js');
     fs.writeFileSync(
       script,
-      `const { HelperClient } = require(${JSON.stringify(HELPER_CLIENT_JS)});
+      `const { HelperClient } = require(${JSON.stringify(client)});
 const client = new HelperClient(process.argv[2], 1500);
 client.info().then(
   (info) => { console.log(JSON.stringify({ ok: true, pid: info.pid })); client.close(); },
@@ -181,7 +204,9 @@ client.info().then(
   try {
     return JSON.parse(line) as ProbeResult;
   } catch {
-    return { ok: false, error: `probe printed ${JSON.stringify(result.stdout)}; stderr ${result.stderr}` };
+    throw new Error(
+      `the probe did not run as uid ${id.uid}: stdout ${JSON.stringify(result.stdout)}; stderr ${result.stderr}`,
+    );
   }
 }
 
