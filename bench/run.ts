@@ -17,7 +17,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { HelperClient } from '../src/helper-client';
+import { HelperClient } from '../src/helper-client/client';
 import { run, sleep } from '../test/support/exec';
 import { Exporter, HELPER, ROOT } from '../test/support/exporter';
 import { parseExposition, sampleValue } from '../test/support/exposition';

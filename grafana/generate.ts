@@ -4,6 +4,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
+import { PATHS } from '../src/paths';
 import {
   dashboard,
   datasourceVariable,
@@ -19,7 +20,7 @@ import {
   timeseries,
 } from './panels';
 
-export const DASHBOARD_DIR = path.resolve(__dirname, '..', '..', 'grafana', 'dashboards');
+export const DASHBOARD_DIR = PATHS.dashboards;
 
 const SEL = 'job=~"$job", instance=~"$instance"';
 const DEV = `${SEL}, device=~"$device"`;

@@ -2,19 +2,19 @@
 // the GC loop, the HTTP and gRPC health servers; and takes them down again.
 
 import type http from 'node:http';
-import type { CollectorDefinition } from './collector';
 import { COLLECTORS } from './collectors';
+import type { CollectorDefinition } from './collectors/collector';
+import { buildJobs } from './collectors/registry';
+import { Runner } from './collectors/runner';
 import type { Config } from './config';
-import { ConntrackPruner } from './conntrack-prune';
+import { SelfMetrics } from './exposition/self-metrics';
 import { getNumber } from './flags';
-import { GcLoop } from './gc';
-import { collectorService, HELPER_SERVICE, HealthServer } from './health-server';
-import { HelperSupervisor } from './helper-supervisor';
-import { boundPort, createApp, listen } from './http-server';
+import { GcLoop } from './gc/loop';
+import { ConntrackPruner } from './gc/prune';
+import { HelperSupervisor } from './helper-client/supervisor';
 import type { Logger } from './logger';
-import { buildJobs } from './registry';
-import { Runner } from './runner';
-import { SelfMetrics } from './self-metrics';
+import { collectorService, HELPER_SERVICE, HealthServer } from './serving/health-server';
+import { boundPort, createApp, listen } from './serving/http-server';
 import { VERSION } from './version';
 
 export class Ethtrack {

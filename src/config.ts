@@ -3,9 +3,9 @@
 // has succeeded.
 
 import fs from 'node:fs';
-import path from 'node:path';
-import type { CollectorDefinition } from './collector';
 import { COLLECTORS } from './collectors';
+import type { CollectorDefinition } from './collectors/collector';
+import { collectorFlags } from './collectors/registry';
 import {
   type FlagSpec,
   type FlagValues,
@@ -19,10 +19,10 @@ import {
   UsageError,
 } from './flags';
 import { LOG_FORMATS, LOG_LEVELS } from './logger';
-import { collectorFlags } from './registry';
-import { loadWebConfig, type WebConfig } from './web-config';
+import { PATHS } from './paths';
+import { loadWebConfig, type WebConfig } from './serving/web-config';
 
-export const DEFAULT_HELPER_PATH = path.resolve(__dirname, '..', '..', 'build', 'helper', 'ethtrack-helper');
+export const DEFAULT_HELPER_PATH = PATHS.helper;
 
 export const SERVICE_FLAGS: readonly FlagSpec[] = [
   {

@@ -1,8 +1,6 @@
 // The service's version, from package.json.
 
 import fs from 'node:fs';
-import path from 'node:path';
+import { PATHS } from './paths';
 
-export const VERSION: string = (
-  JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }
-).version;
+export const VERSION: string = (JSON.parse(fs.readFileSync(PATHS.packageJson, 'utf8')) as { version: string }).version;

@@ -7,9 +7,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import YAML from 'yaml';
+import { PATHS } from '../src/paths';
 import { hasCommand, runSync } from './support/exec';
 
-const BASE = path.resolve(__dirname, '..', '..', 'deploy', 'kubernetes');
+const BASE = PATHS.kubernetes;
 
 interface Container {
   name: string;

@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { mapStatNames } from '../src/stat-names';
+import { mapStatNames } from '../src/collectors/ethtool-stat-names';
 import { hasCommand, run, sleep } from './support/exec';
 import { Exporter } from './support/exporter';
 import { parseExposition, sampleValue, select } from './support/exposition';

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { escapeLabelValue, familyHeader, renderFamily } from '../src/exposition';
-import { conntrackStat, NIC } from '../src/metrics';
-import { Snapshot } from '../src/runner';
+import { conntrackStat, NIC } from '../src/collectors/metrics';
+import { Snapshot } from '../src/collectors/runner';
+import { escapeLabelValue, familyHeader, renderFamily } from '../src/exposition/family';
 
 describe('exposition', () => {
   it('escapes label values per the text format', () => {

@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import winston from 'winston';
-import { HelperSupervisor } from '../src/helper-supervisor';
-import { acceptsGzip, wantsOpenMetrics } from '../src/http-server';
+import { HelperSupervisor } from '../src/helper-client/supervisor';
+import { acceptsGzip, wantsOpenMetrics } from '../src/serving/http-server';
 import { sleep } from './support/exec';
 
 const logger = winston.createLogger({ silent: true });

@@ -5,12 +5,12 @@
 // aggregates in C.
 
 import * as grpc from '@grpc/grpc-js';
-import type { CollectorDefinition, CollectorJob } from '../collector';
-import { type RenderedFamily, renderFamily } from '../exposition';
+import { type RenderedFamily, renderFamily } from '../exposition/family';
 import { getBool, getNumber, getString } from '../flags';
-import { HelperCallError, type HelperClient } from '../helper-client';
+import { HelperCallError, type HelperClient } from '../helper-client/client';
 import type { Logger } from '../logger';
-import { CONNTRACK, CONNTRACK_STATS, conntrackStat } from '../metrics';
+import type { CollectorDefinition, CollectorJob } from './collector';
+import { CONNTRACK, CONNTRACK_STATS, conntrackStat } from './metrics';
 
 const KNOWN_STATS: ReadonlySet<string> = new Set(CONNTRACK_STATS);
 

@@ -5,16 +5,16 @@
 // the label prefix of each series is built once per string-set generation
 // and a cycle only appends values.
 
-import type { CollectorDefinition, CollectorJob } from '../collector';
-import { EthtoolStatsDecoder } from '../ethtool-stats-decoder';
-import { escapeLabelValue, type RenderedFamily, renderFamily, type Sample } from '../exposition';
+import { escapeLabelValue, type RenderedFamily, renderFamily, type Sample } from '../exposition/family';
+import { TextBufferPool } from '../exposition/text-buffer';
 import { type FlagValues, getRegex } from '../flags';
-import type { NetInterface } from '../helper-api';
-import type { HelperClient } from '../helper-client';
+import type { NetInterface } from '../helper-client/api';
+import type { HelperClient } from '../helper-client/client';
+import { EthtoolStatsDecoder } from '../helper-client/ethtool-stats-decoder';
 import type { Logger } from '../logger';
-import { NIC } from '../metrics';
-import { mapStatNames } from '../stat-names';
-import { TextBufferPool } from '../text-buffer';
+import type { CollectorDefinition, CollectorJob } from './collector';
+import { mapStatNames } from './ethtool-stat-names';
+import { NIC } from './metrics';
 
 export const DEFAULT_DEVICE_EXCLUDE =
   '^(lo|veth.+|cali.+|lxc.+|azv.+|cilium_.+|flannel\\..+|cni0|docker0|tunl0|kube-ipvs0)$';

@@ -6,14 +6,14 @@
 
 import net from 'node:net';
 import os from 'node:os';
-import type { CollectorDefinition, CollectorJob } from '../collector';
-import { ConntrackDumpDecoder, type EntryView } from '../conntrack-dump-decoder';
-import { type RenderedFamily, renderFamily, samplePrefix } from '../exposition';
+import { type RenderedFamily, renderFamily, samplePrefix } from '../exposition/family';
 import { getNumber } from '../flags';
-import type { HelperClient } from '../helper-client';
+import type { HelperClient } from '../helper-client/client';
+import { ConntrackDumpDecoder, type EntryView } from '../helper-client/conntrack-dump-decoder';
 import type { Logger } from '../logger';
-import { FLOW } from '../metrics';
+import type { CollectorDefinition, CollectorJob } from './collector';
 import { WithoutConntrack } from './conntrack';
+import { FLOW } from './metrics';
 
 const PROTOCOLS: Record<number, string> = { 1: 'icmp', 6: 'tcp', 17: 'udp', 47: 'gre', 58: 'icmpv6', 132: 'sctp' };
 const PORTED = new Set([6, 17, 132]);

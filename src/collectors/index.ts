@@ -1,6 +1,6 @@
 // Every collector ethtrack has. Adding one is a new file and one line here.
 
-import type { CollectorDefinition } from '../collector';
+import type { CollectorDefinition } from './collector';
 import { conntrack } from './conntrack';
 import { ethtool } from './ethtool';
 import { flows } from './flows';

@@ -3,14 +3,14 @@
 
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import path from 'node:path';
+import { PATHS } from '../../src/paths';
 import { run, sleep } from './exec';
 import type { Netns } from './netns';
 
-export const ROOT = path.resolve(__dirname, '..', '..', '..');
-export const CLI = path.join(ROOT, 'dist', 'src', 'cli.js');
-export const HELPER = path.join(ROOT, 'build', 'helper', 'ethtrack-helper');
-export const HELPER_ASAN = path.join(ROOT, 'build', 'helper', 'ethtrack-helper-asan');
+export const ROOT = PATHS.root;
+export const CLI = PATHS.cli;
+export const HELPER = PATHS.helper;
+export const HELPER_ASAN = PATHS.helperAsan;
 
 /** The V8 flags the CLI's shebang runs it with, so tests measure what users run. */
 export const NODE_FLAGS: string[] = fs.readFileSync(CLI, 'utf8').split('\n')[0].split(/\s+/).slice(3);

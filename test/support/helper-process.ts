@@ -7,7 +7,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { HelperCallError, HelperClient } from '../../src/helper-client';
+import { HelperCallError, HelperClient } from '../../src/helper-client/client';
 import { run, runSync, sleep } from './exec';
 import { ROOT } from './exporter';
 
@@ -170,6 +170,7 @@ function probeRoot(dir: string): string {
   if (!fs.existsSync(root)) {
     fs.cpSync(path.join(ROOT, 'dist', 'src'), path.join(root, 'dist', 'src'), { recursive: true });
     fs.cpSync(path.join(ROOT, 'proto'), path.join(root, 'proto'), { recursive: true });
+    fs.copyFileSync(path.join(ROOT, 'package.json'), path.join(root, 'package.json'));
     fs.cpSync(path.join(ROOT, 'node_modules'), path.join(root, 'node_modules'), {
       recursive: true,
       filter: (source) =>
@@ -185,7 +186,7 @@ function probeRoot(dir: string): string {
 export function probeAs(id: Identity, address: string, dir: string): ProbeResult {
   const script = path.join(dir, 'probe.js');
   if (!fs.existsSync(script)) {
-    const client = path.join(probeRoot(dir), 'dist', 'src', 'helper-client.js');
+    const client = path.join(probeRoot(dir), path.relative(ROOT, require.resolve('../../src/helper-client/client')));
     fs.writeFileSync(
       script,
       `const { HelperClient } = require(${JSON.stringify(client)});

@@ -2,8 +2,8 @@
 // and self-metrics.ts), and the ones a PromQL expression refers to, so rules
 // and dashboards can be checked against what actually exists.
 
-import { CONNTRACK, CONNTRACK_STATS, conntrackStat, FLOW, NIC } from '../../src/metrics';
-import { SelfMetrics } from '../../src/self-metrics';
+import { CONNTRACK, CONNTRACK_STATS, conntrackStat, FLOW, NIC } from '../../src/collectors/metrics';
+import { SelfMetrics } from '../../src/exposition/self-metrics';
 
 export function exportedMetricNames(): Set<string> {
   const names = new Set<string>();

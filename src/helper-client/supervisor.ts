@@ -9,9 +9,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
+import type { Logger } from '../logger';
 import { Backoff } from './backoff';
-import { HelperClient } from './helper-client';
-import type { Logger } from './logger';
+import { HelperClient } from './client';
 
 export interface SupervisorOptions {
   spawn: boolean;

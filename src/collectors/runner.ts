@@ -6,12 +6,12 @@ import { EventEmitter } from 'node:events';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import cron, { type ScheduledTask } from 'node-cron';
+import { familyHeader, type RenderedFamily } from '../exposition/family';
+import type { SelfMetrics } from '../exposition/self-metrics';
+import type { TextBuffer } from '../exposition/text-buffer';
+import type { HelperClient } from '../helper-client/client';
+import type { Logger } from '../logger';
 import type { CollectorJob } from './collector';
-import { familyHeader, type RenderedFamily } from './exposition';
-import type { HelperClient } from './helper-client';
-import type { Logger } from './logger';
-import type { SelfMetrics } from './self-metrics';
-import type { TextBuffer } from './text-buffer';
 
 const gzip = promisify(zlib.gzip);
 

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { createSecureContext, type SecureVersion } from 'node:tls';
 import bcrypt from 'bcryptjs';
 import YAML from 'yaml';
-import { UsageError } from './flags';
+import { UsageError } from '../flags';
 
 export interface WebConfig {
   tls?: { cert: Buffer; key: Buffer; minVersion: SecureVersion; maxVersion?: SecureVersion };

@@ -6,10 +6,10 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import zlib from 'node:zlib';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import type { ListenAddress } from './flags';
-import type { Logger } from './logger';
-import type { Runner } from './runner';
-import type { SelfMetrics } from './self-metrics';
+import type { Runner } from '../collectors/runner';
+import type { SelfMetrics } from '../exposition/self-metrics';
+import type { ListenAddress } from '../flags';
+import type { Logger } from '../logger';
 import { statusPage } from './status-page';
 import { BasicAuth, type WebConfig } from './web-config';
 

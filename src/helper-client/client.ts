@@ -2,9 +2,9 @@
 // unix socket. Every call carries a deadline, so a frozen helper costs a
 // collector one timeout, never a pile of waiting calls.
 
-import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
+import { PATHS } from '../paths';
 import type {
   ConntrackBreakdown,
   ConntrackDeleteReply,
@@ -15,9 +15,9 @@ import type {
   HelperInfo,
   ListInterfacesReply,
   StatsQuery,
-} from './helper-api';
+} from './api';
 
-export const PROTO_DIR = path.resolve(__dirname, '..', '..', 'proto');
+export const PROTO_DIR = PATHS.proto;
 
 const LOADER_OPTIONS: protoLoader.Options = {
   keepCase: false,

@@ -3,7 +3,7 @@
 
 import * as grpc from '@grpc/grpc-js';
 import { HealthImplementation, type ServingStatus } from 'grpc-health-check';
-import type { ListenAddress } from './flags';
+import type { ListenAddress } from '../flags';
 
 export const HELPER_SERVICE = 'ethtrack.helper';
 export const collectorService = (name: string): string => `ethtrack.collector.${name}`;

@@ -4,10 +4,10 @@
 // time_wait/close/syn_sent — at most --gc.prune.max-per-cycle, oldest first.
 // dry-run only counts candidates. It never flushes the table.
 
-import type { ConntrackDeleteRequest, StateCount } from './helper-api';
-import type { HelperClient } from './helper-client';
-import type { Logger } from './logger';
-import type { SelfMetrics } from './self-metrics';
+import type { SelfMetrics } from '../exposition/self-metrics';
+import type { ConntrackDeleteRequest, StateCount } from '../helper-client/api';
+import type { HelperClient } from '../helper-client/client';
+import type { Logger } from '../logger';
 
 export const PRUNE_RULES: ConntrackDeleteRequest['rules'] = [
   { protocol: 17, states: ['unreplied'] },

@@ -3,7 +3,7 @@
 // A buffer is lent to a snapshot while it is served and to each response
 // still writing it; a collector only rewrites a buffer nobody holds.
 
-import { formatValue } from './exposition';
+import { formatValue } from './family';
 
 const DIGITS = 20;
 

@@ -2,9 +2,9 @@
 // only for consumers that keep connection records — the flows collector's
 // table and opt-in kernel pruning. With neither, no timer is created.
 
-import type { GcRegistration } from './collector';
-import type { Logger } from './logger';
-import type { SelfMetrics } from './self-metrics';
+import type { GcRegistration } from '../collectors/collector';
+import type { SelfMetrics } from '../exposition/self-metrics';
+import type { Logger } from '../logger';
 
 interface GcConsumer {
   table: string;

@@ -1,6 +1,6 @@
 // The `/` landing page: version, helper state, each collector's last cycle.
 
-import type { JobStatus } from './runner';
+import type { JobStatus } from '../collectors/runner';
 
 export interface StatusInfo {
   version: string;

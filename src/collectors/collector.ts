@@ -3,10 +3,10 @@
 // runner.ts), not the collector, schedules it, times every cycle and owns the
 // ethtrack_collector_* self-metrics.
 
-import type { RenderedFamily } from './exposition';
-import type { FlagSpec, FlagValues } from './flags';
-import type { HelperClient } from './helper-client';
-import type { Logger } from './logger';
+import type { RenderedFamily } from '../exposition/family';
+import type { FlagSpec, FlagValues } from '../flags';
+import type { HelperClient } from '../helper-client/client';
+import type { Logger } from '../logger';
 
 /** One scheduled unit of work. Most collectors have one; conntrack has two. */
 export interface CollectorJob {

@@ -2,8 +2,8 @@
 // `--collector.<name>`, `--collector.<name>.schedule` and sub-flags, and
 // builds the enabled collectors' jobs from validated flag values.
 
+import { type FlagSpec, type FlagValues, getBool, getString } from '../flags';
 import type { CollectorDefinition, CollectorDeps, CollectorJob } from './collector';
-import { type FlagSpec, type FlagValues, getBool, getString } from './flags';
 
 export function collectorFlags(definitions: readonly CollectorDefinition[]): FlagSpec[] {
   const specs: FlagSpec[] = [];

@@ -2,7 +2,7 @@
 // The framework's own self-metrics (collector_*, helper_*, build_info, gc_*)
 // live in self-metrics.ts as prom-client objects.
 
-import type { MetricMeta } from './exposition';
+import type { MetricMeta } from '../exposition/family';
 
 const gauge = (name: string, help: string): MetricMeta => ({ name, help, type: 'gauge' });
 const counter = (name: string, help: string): MetricMeta => ({ name, help, type: 'counter' });

@@ -3,7 +3,7 @@
 // reused Float64Array instead of a fresh array of numbers per device per
 // cycle, so steady-state collection allocates next to nothing.
 
-import type { InterfaceStatsStatus } from './helper-api';
+import type { InterfaceStatsStatus } from './api';
 
 const STATUS: readonly InterfaceStatsStatus[] = ['OK', 'NO_SUCH_DEVICE', 'NOT_SUPPORTED', 'ERROR'];
 
