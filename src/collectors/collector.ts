@@ -8,14 +8,34 @@ import type { FlagSpec, FlagValues } from '../flags';
 import type { HelperClient } from '../helper-client/client';
 import type { Logger } from '../logger';
 
-/** One scheduled unit of work. Most collectors have one; conntrack has two. */
-export interface CollectorJob {
+/**
+ * "Nothing to report" (node_exporter's ErrNoData): the subsystem a collector
+ * reads is absent on this node (no nf_conntrack). The runner serves no series
+ * for it, counts the cycle a success and logs the reason once.
+ */
+export interface NoData {
+  readonly noData: string;
+}
+
+export const noData = (reason: string): NoData => ({ noData: reason });
+
+export function isNoData(result: RenderedFamily[] | NoData): result is NoData {
+  return !Array.isArray(result);
+}
+
+/** One scheduled unit of work. Most definitions build one; conntrack builds two. */
+export interface Collector {
   /** The `collector` label of the self-metrics. */
   readonly name: string;
   /** node-cron expression with seconds. */
   readonly schedule: string;
-  /** Reads the kernel through the helper and renders the families to serve. */
-  collect(helper: HelperClient): Promise<RenderedFamily[]>;
+  /**
+   * Reads the kernel through the helper and renders the families to serve.
+   * A helper call refused because the kernel lacks the subsystem (the
+   * helper's FAILED_PRECONDITION) is turned into NoData by the runner, so a
+   * collector need not catch it.
+   */
+  collect(helper: HelperClient): Promise<RenderedFamily[] | NoData>;
 }
 
 export interface CollectorDeps {
@@ -38,5 +58,5 @@ export interface CollectorDefinition {
   /** Sub-flags, named `collector.<name>.<flag>`. */
   readonly flags: readonly FlagSpec[];
   /** Builds the jobs from validated flags; `schedule` is the collector's own. */
-  create(flags: FlagValues, schedule: string, deps: CollectorDeps): CollectorJob[];
+  create(flags: FlagValues, schedule: string, deps: CollectorDeps): Collector[];
 }

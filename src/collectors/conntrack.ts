@@ -4,62 +4,25 @@
 // schedule, the per-state breakdown from a full-table dump that the helper
 // aggregates in C.
 
-import * as grpc from '@grpc/grpc-js';
 import { type RenderedFamily, renderFamily } from '../exposition/family';
 import { getBool, getNumber, getString } from '../flags';
-import { HelperCallError, type HelperClient } from '../helper-client/client';
+import type { HelperClient } from '../helper-client/client';
 import type { Logger } from '../logger';
-import type { CollectorDefinition, CollectorJob } from './collector';
+import { type Collector, type CollectorDefinition, type NoData, noData } from './collector';
 import { CONNTRACK, CONNTRACK_STATS, conntrackStat } from './metrics';
 
 const KNOWN_STATS: ReadonlySet<string> = new Set(CONNTRACK_STATS);
 
-export const NOT_LOADED = 'nf_conntrack is not loaded; no conntrack metrics';
+export const NOT_LOADED = 'nf_conntrack is not loaded';
 
-/**
- * Runs a conntrack read. On a node without nf_conntrack (the helper answers
- * FAILED_PRECONDITION) there is nothing to collect, which is not a failure:
- * it is logged once and the read yields undefined.
- */
-export class WithoutConntrack {
-  private reported = false;
-
-  constructor(
-    private readonly logger: Logger,
-    private readonly collector: string,
-  ) {}
-
-  async run<T>(read: () => Promise<T>): Promise<T | undefined> {
-    try {
-      const value = await read();
-      this.reported = false;
-      return value;
-    } catch (err) {
-      if (!(err instanceof HelperCallError && err.code === grpc.status.FAILED_PRECONDITION)) throw err;
-      if (!this.reported) this.logger.info(NOT_LOADED, { collector: this.collector });
-      this.reported = true;
-      return undefined;
-    }
-  }
-}
-
-export class ConntrackSummaryJob implements CollectorJob {
+export class ConntrackSummaryCollector implements Collector {
   readonly name = 'conntrack';
-  private reportedUnavailable = false;
 
-  constructor(
-    readonly schedule: string,
-    private readonly logger: Logger,
-  ) {}
+  constructor(readonly schedule: string) {}
 
-  async collect(helper: HelperClient): Promise<RenderedFamily[]> {
+  async collect(helper: HelperClient): Promise<RenderedFamily[] | NoData> {
     const summary = await helper.conntrackSummary(false);
-    if (!summary.available) {
-      if (!this.reportedUnavailable) this.logger.info(NOT_LOADED, { collector: this.name });
-      this.reportedUnavailable = true;
-      return [];
-    }
-    this.reportedUnavailable = false;
+    if (!summary.available) return noData(NOT_LOADED);
     const one = (value: number) => [{ labels: {}, value }];
     const families = [
       renderFamily(CONNTRACK.entries, one(summary.entries)),
@@ -73,21 +36,16 @@ export class ConntrackSummaryJob implements CollectorJob {
   }
 }
 
-export class ConntrackBreakdownJob implements CollectorJob {
+export class ConntrackBreakdownCollector implements Collector {
   readonly name = 'conntrack_breakdown';
-  private readonly unavailable: WithoutConntrack;
-
   constructor(
     readonly schedule: string,
     private readonly dumpTimeoutMs: number,
     private readonly logger: Logger,
-  ) {
-    this.unavailable = new WithoutConntrack(logger, this.name);
-  }
+  ) {}
 
   async collect(helper: HelperClient): Promise<RenderedFamily[]> {
-    const breakdown = await this.unavailable.run(() => helper.conntrackBreakdown(this.dumpTimeoutMs));
-    if (!breakdown) return [];
+    const breakdown = await helper.conntrackBreakdown(this.dumpTimeoutMs);
     if (breakdown.truncated) {
       this.logger.warn('conntrack dump cut off by --collector.conntrack.dump-timeout; counts are partial', {
         collector: this.name,
@@ -137,10 +95,10 @@ export const conntrack: CollectorDefinition = {
     },
   ],
   create: (flags, schedule, deps) => {
-    const jobs: CollectorJob[] = [new ConntrackSummaryJob(schedule, deps.logger)];
+    const jobs: Collector[] = [new ConntrackSummaryCollector(schedule)];
     if (getBool(flags, 'collector.conntrack.breakdown')) {
       jobs.push(
-        new ConntrackBreakdownJob(
+        new ConntrackBreakdownCollector(
           getString(flags, 'collector.conntrack.breakdown-schedule'),
           getNumber(flags, 'collector.conntrack.dump-timeout'),
           deps.logger,

@@ -5,23 +5,21 @@
 // the label prefix of each series is built once per string-set generation
 // and a cycle only appends values.
 
-import { escapeLabelValue, type RenderedFamily, renderFamily, type Sample } from '../exposition/family';
+import { type RenderedFamily, renderFamily, type Sample } from '../exposition/family';
 import { TextBufferPool } from '../exposition/text-buffer';
+import { escapeLabelValue } from '../exposition/value-format';
 import { type FlagValues, getRegex } from '../flags';
 import type { NetInterface } from '../helper-client/api';
 import type { HelperClient } from '../helper-client/client';
 import { EthtoolStatsDecoder } from '../helper-client/ethtool-stats-decoder';
 import type { Logger } from '../logger';
-import type { CollectorDefinition, CollectorJob } from './collector';
+import type { Collector, CollectorDefinition } from './collector';
+import { DEFAULT_DEVICE_EXCLUDE, type DeviceFilter, deviceFilter } from './device-filter';
 import { mapStatNames } from './ethtool-stat-names';
 import { NIC } from './metrics';
 
-export const DEFAULT_DEVICE_EXCLUDE =
-  '^(lo|veth.+|cali.+|lxc.+|azv.+|cilium_.+|flannel\\..+|cni0|docker0|tunl0|kube-ipvs0)$';
-
 export interface EthtoolFilters {
-  deviceInclude?: RegExp;
-  deviceExclude?: RegExp;
+  devices: DeviceFilter;
   statInclude?: RegExp;
   statExclude?: RegExp;
 }
@@ -39,12 +37,7 @@ const SPEED_UNKNOWN = 0xffffffff;
 const DUPLEX_HALF = 0;
 const DUPLEX_FULL = 1;
 
-function passes(value: string, include: RegExp | undefined, exclude: RegExp | undefined): boolean {
-  if (include && !include.test(value)) return false;
-  return !(exclude?.test(value) ?? false);
-}
-
-export class EthtoolCollector implements CollectorJob {
+export class EthtoolCollector implements Collector {
   readonly name = 'ethtool';
   private readonly names = new Map<string, DeviceNames>();
   /** Label suffixes per distinct string set, shared by every device with the same stats (all veths, all ports of a NIC model). */
@@ -105,9 +98,7 @@ export class EthtoolCollector implements CollectorJob {
       this.lastHelper = helper;
     }
     const { interfaces } = await helper.listInterfaces();
-    const devices = interfaces.filter((dev) =>
-      passes(dev.name, this.filters.deviceInclude, this.filters.deviceExclude),
-    );
+    const devices = interfaces.filter((dev) => this.filters.devices.passes(dev.name));
     const present = new Set(devices.map((dev) => dev.name));
     for (const name of this.names.keys()) if (!present.has(name)) this.names.delete(name);
     for (const name of this.reported.keys()) if (!present.has(name)) this.reported.delete(name);
@@ -203,13 +194,8 @@ function linkFamilies(devices: readonly NetInterface[]): RenderedFamily[] {
 }
 
 export function ethtoolFilters(flags: FlagValues): EthtoolFilters {
-  const deviceInclude = getRegex(flags, 'collector.ethtool.device-include');
-  let deviceExclude = getRegex(flags, 'collector.ethtool.device-exclude');
-  // Naming devices to include replaces the default exclusion of virtual devices.
-  if (deviceInclude && deviceExclude?.source === DEFAULT_DEVICE_EXCLUDE) deviceExclude = undefined;
   return {
-    deviceInclude,
-    deviceExclude,
+    devices: deviceFilter(flags, 'collector.ethtool'),
     statInclude: getRegex(flags, 'collector.ethtool.stat-include'),
     statExclude: getRegex(flags, 'collector.ethtool.stat-exclude'),
   };

@@ -11,8 +11,7 @@ import { getNumber } from '../flags';
 import type { HelperClient } from '../helper-client/client';
 import { ConntrackDumpDecoder, type EntryView } from '../helper-client/conntrack-dump-decoder';
 import type { Logger } from '../logger';
-import type { CollectorDefinition, CollectorJob } from './collector';
-import { WithoutConntrack } from './conntrack';
+import type { Collector, CollectorDefinition } from './collector';
 import { FLOW } from './metrics';
 
 const PROTOCOLS: Record<number, string> = { 1: 'icmp', 6: 'tcp', 17: 'udp', 47: 'gre', 58: 'icmpv6', 132: 'sctp' };
@@ -311,13 +310,12 @@ export function localAddresses(): Set<string> {
   return set;
 }
 
-export class FlowsCollector implements CollectorJob {
+export class FlowsCollector implements Collector {
   readonly name = 'flows';
   readonly table: FlowTable;
   private local = new Set<string>();
   private warnedAccounting = false;
   private readonly decoder = new ConntrackDumpDecoder();
-  private readonly unavailable: WithoutConntrack;
 
   constructor(
     readonly schedule: string,
@@ -326,7 +324,6 @@ export class FlowsCollector implements CollectorJob {
     private readonly logger: Logger,
   ) {
     this.table = new FlowTable(maxSeries, (address) => this.local.has(address));
-    this.unavailable = new WithoutConntrack(logger, this.name);
   }
 
   async collect(helper: HelperClient): Promise<RenderedFamily[]> {
@@ -338,18 +335,14 @@ export class FlowsCollector implements CollectorJob {
     let accounting = true;
     let sawEntries = false;
     const observe = (entry: EntryView) => table.observe(entry, now);
-    const streamed = await this.unavailable.run(async () => {
-      for await (const encoded of helper.dumpConntrackEncoded(1024, this.dumpTimeoutMs)) {
-        const batch = this.decoder.decode(encoded, observe);
-        if (batch.entries > 0) {
-          sawEntries = true;
-          accounting &&= batch.accounting;
-        }
-        if (batch.done) complete = !batch.truncated;
+    for await (const encoded of helper.dumpConntrackEncoded(1024, this.dumpTimeoutMs)) {
+      const batch = this.decoder.decode(encoded, observe);
+      if (batch.entries > 0) {
+        sawEntries = true;
+        accounting &&= batch.accounting;
       }
-      return true;
-    });
-    if (!streamed) return [];
+      if (batch.done) complete = !batch.truncated;
+    }
     if (complete) table.dropUnseen();
     else this.logger.warn('conntrack dump for flows cut off; keeping unseen entries', { collector: this.name });
     if (sawEntries && !accounting && !this.warnedAccounting) {

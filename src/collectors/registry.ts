@@ -3,7 +3,7 @@
 // builds the enabled collectors' jobs from validated flag values.
 
 import { type FlagSpec, type FlagValues, getBool, getString } from '../flags';
-import type { CollectorDefinition, CollectorDeps, CollectorJob } from './collector';
+import type { Collector, CollectorDefinition, CollectorDeps } from './collector';
 
 export function collectorFlags(definitions: readonly CollectorDefinition[]): FlagSpec[] {
   const specs: FlagSpec[] = [];
@@ -36,7 +36,7 @@ export function buildJobs(
   definitions: readonly CollectorDefinition[],
   flags: FlagValues,
   deps: CollectorDeps,
-): CollectorJob[] {
+): Collector[] {
   return enabledCollectors(definitions, flags).flatMap((def) =>
     def.create(flags, getString(flags, `collector.${def.name}.schedule`), deps),
   );

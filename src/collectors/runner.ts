@@ -3,77 +3,13 @@
 // formats (and gzipped on demand), so a scrape never waits for the kernel.
 
 import { EventEmitter } from 'node:events';
-import { promisify } from 'node:util';
-import zlib from 'node:zlib';
 import cron, { type ScheduledTask } from 'node-cron';
-import { familyHeader, type RenderedFamily } from '../exposition/family';
+import type { RenderedFamily } from '../exposition/family';
 import type { SelfMetrics } from '../exposition/self-metrics';
-import type { TextBuffer } from '../exposition/text-buffer';
-import type { HelperClient } from '../helper-client/client';
+import { Snapshot } from '../exposition/snapshot';
+import { HelperCallError, type HelperClient } from '../helper-client/client';
 import type { Logger } from '../logger';
-import type { CollectorJob } from './collector';
-
-const gzip = promisify(zlib.gzip);
-
-/**
- * A job's latest families, rendered once. Sample lines are shared by both
- * formats; only the headers differ, so each family keeps one body and two
- * small headers. Nothing of the collector's own objects is retained.
- */
-export class Snapshot {
-  private readonly chunks: { text: Buffer; openMetrics: Buffer; body: Buffer }[] = [];
-  private readonly lent: TextBuffer[] = [];
-  private gzipped: [Promise<Buffer> | undefined, Promise<Buffer> | undefined] = [undefined, undefined];
-
-  constructor(
-    families: readonly RenderedFamily[],
-    readonly takenAt: number,
-  ) {
-    for (const family of families) {
-      let body: Buffer;
-      if (typeof family.body === 'string') {
-        body = Buffer.from(family.body);
-      } else {
-        body = family.body.view();
-        family.body.holders++;
-        this.lent.push(family.body);
-      }
-      if (body.length === 0) continue;
-      this.chunks.push({
-        text: Buffer.from(familyHeader(family.meta, false)),
-        openMetrics: Buffer.from(familyHeader(family.meta, true)),
-        body,
-      });
-    }
-  }
-
-  /** Holds the snapshot's buffers for a response still writing them. */
-  retain(): void {
-    for (const buffer of this.lent) buffer.holders++;
-  }
-
-  release(): void {
-    for (const buffer of this.lent) buffer.holders--;
-  }
-
-  /** The rendered families in one format, as buffers to write in order. */
-  parts(openMetrics: boolean): Buffer[] {
-    const parts: Buffer[] = [];
-    for (const chunk of this.chunks) parts.push(openMetrics ? chunk.openMetrics : chunk.text, chunk.body);
-    return parts;
-  }
-
-  /** One gzip member per snapshot and format; members concatenate into a valid gzip stream. */
-  gzip(openMetrics: boolean): Promise<Buffer> {
-    const index = openMetrics ? 1 : 0;
-    let member = this.gzipped[index];
-    if (!member) {
-      member = gzip(Buffer.concat(this.parts(openMetrics)), { level: 6 });
-      this.gzipped[index] = member;
-    }
-    return member;
-  }
-}
+import { type Collector, isNoData, type NoData, noData } from './collector';
 
 export interface JobStatus {
   name: string;
@@ -84,6 +20,8 @@ export interface JobStatus {
   lastDurationMs?: number;
   lastSuccess?: Date;
   lastError?: string;
+  /** Why the last cycle had nothing to report (NoData), if it had not. */
+  noData?: string;
   succeeded: boolean;
   skippedOverlaps: number;
 }
@@ -107,7 +45,7 @@ class ScheduledJob {
   task: ScheduledTask | undefined;
   current: Promise<void> | undefined;
 
-  constructor(readonly job: CollectorJob) {
+  constructor(readonly job: Collector) {
     this.status = {
       name: job.name,
       schedule: job.schedule,
@@ -125,7 +63,7 @@ export class Runner extends EventEmitter {
   private stopped = false;
 
   constructor(
-    jobs: readonly CollectorJob[],
+    jobs: readonly Collector[],
     private readonly helper: () => HelperClient,
     private readonly metrics: SelfMetrics,
     private readonly logger: Logger,
@@ -166,6 +104,16 @@ export class Runner extends EventEmitter {
     return scheduled.current;
   }
 
+  /** One collect, with the helper's "the kernel lacks this" turned into NoData. */
+  private async collect(job: Collector): Promise<RenderedFamily[] | NoData> {
+    try {
+      return await job.collect(this.helper());
+    } catch (err) {
+      if (err instanceof HelperCallError && err.subsystemMissing) return noData(err.detail);
+      throw err;
+    }
+  }
+
   private async cycle(scheduled: ScheduledJob): Promise<void> {
     const { job, status } = scheduled;
     const labels = { collector: job.name };
@@ -173,13 +121,17 @@ export class Runner extends EventEmitter {
     const start = process.hrtime.bigint();
     status.lastRun = new Date();
     try {
-      const families = await job.collect(this.helper());
+      const result = await this.collect(job);
       const now = Date.now();
       scheduled.snapshot?.release();
-      scheduled.snapshot = new Snapshot(families, now);
-      if (!status.succeeded || status.lastError) {
+      scheduled.snapshot = new Snapshot(isNoData(result) ? [] : result, now);
+      if (isNoData(result)) {
+        if (status.noData !== result.noData)
+          this.logger.info('collector has no data', { collector: job.name, reason: result.noData });
+      } else if (!status.succeeded || status.lastError || status.noData) {
         this.logger.info('collector succeeded', { collector: job.name });
       }
+      status.noData = isNoData(result) ? result.noData : undefined;
       status.succeeded = true;
       status.lastError = undefined;
       status.lastSuccess = new Date(now);

@@ -3,6 +3,7 @@
 // Prometheus text format and OpenMetrics, only the headers differ.
 
 import type { TextBuffer } from './text-buffer';
+import { escapeLabelValue, formatValue } from './value-format';
 
 export type MetricType = 'gauge' | 'counter';
 
@@ -26,10 +27,6 @@ export interface Sample {
   readonly value: number;
 }
 
-export function escapeLabelValue(value: string): string {
-  return /[\\"\n]/.test(value) ? value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n') : value;
-}
-
 function escapeHelp(help: string): string {
   return help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
 }
@@ -38,13 +35,6 @@ export function formatLabels(labels: Labels): string {
   const keys = Object.keys(labels);
   if (keys.length === 0) return '';
   return `{${keys.map((key) => `${key}="${escapeLabelValue(labels[key])}"`).join(',')}}`;
-}
-
-export function formatValue(value: number): string {
-  if (Number.isNaN(value)) return 'NaN';
-  if (value === Number.POSITIVE_INFINITY) return '+Inf';
-  if (value === Number.NEGATIVE_INFINITY) return '-Inf';
-  return String(value);
 }
 
 /** `name{labels} ` — cache it where the label set is stable across cycles. */

@@ -3,7 +3,7 @@
 // A buffer is lent to a snapshot while it is served and to each response
 // still writing it; a collector only rewrites a buffer nobody holds.
 
-import { formatValue } from './family';
+import { formatValue } from './value-format';
 
 const DIGITS = 20;
 

@@ -53,14 +53,36 @@ function constructors(): { helper: grpc.ServiceClientConstructor; health: grpc.S
 }
 
 /** An RPC's failure with the context an operator needs: which RPC and why. */
+/**
+ * The helper's own words, whole; only grpc-js's decorations are trimmed: the
+ * timings it lists after a deadline, and the resolver note it appends when
+ * no connection could be made.
+ */
+export function helperErrorDetail(code: grpc.status | undefined, details: string): string {
+  if (code === grpc.status.DEADLINE_EXCEEDED) return 'deadline exceeded';
+  if (code === grpc.status.UNAVAILABLE) {
+    const note = details.indexOf('. Resolution note:');
+    if (note >= 0) return details.slice(0, note);
+  }
+  return details;
+}
+
 export class HelperCallError extends Error {
+  readonly detail: string;
+
   constructor(
     readonly rpc: string,
     readonly code: grpc.status | undefined,
-    detail: string,
+    details: string,
   ) {
-    // grpc-js appends timings and addresses after a comma; they only add noise.
-    super(`helper ${rpc}: ${code === grpc.status.DEADLINE_EXCEEDED ? 'deadline exceeded' : detail.split(',')[0]}`);
+    const detail = helperErrorDetail(code, details);
+    super(`helper ${rpc}: ${detail}`);
+    this.detail = detail;
+  }
+
+  /** The helper refused because the kernel lacks the subsystem (no nf_conntrack). */
+  get subsystemMissing(): boolean {
+    return this.code === grpc.status.FAILED_PRECONDITION;
   }
 }
 

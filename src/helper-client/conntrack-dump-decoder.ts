@@ -4,7 +4,7 @@
 // one reused view, with addresses formatted only when asked for, keeps the
 // flows collector from allocating a handful of objects per entry per cycle.
 
-import { Reader } from './ethtool-stats-decoder';
+import { Reader } from './wire-reader';
 
 /** One dumped entry; valid only inside the visitor call that receives it. */
 export class EntryView {

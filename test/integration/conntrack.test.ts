@@ -15,14 +15,14 @@ import {
   listEntries,
   trackConnections,
   until,
-} from './support/conntrack';
+} from '../support/conntrack';
 
 const { A4, B4, A6, B6 } = ADDRESSES;
 
-import { hasCommand, run } from './support/exec';
-import { Exporter } from './support/exporter';
-import { parseExposition, sampleValue, select } from './support/exposition';
-import { Netns } from './support/netns';
+import { hasCommand, run } from '../support/exec';
+import { Exporter } from '../support/exporter';
+import { parseExposition, sampleValue, select } from '../support/exposition';
+import { Netns } from '../support/netns';
 
 /** Every tcp state the kernel has, plus udp, sctp, gre and an unnamed protocol, in both families. */
 function insertedEntries(): InsertSpec[] {

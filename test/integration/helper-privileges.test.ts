@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { run, sleep } from './support/exec';
-import { HELPER, HELPER_ASAN } from './support/exporter';
+import { run, sleep } from '../support/exec';
+import { HELPER, HELPER_ASAN } from '../support/exporter';
 import {
   HelperClient,
   HelperProcess,
@@ -16,7 +16,7 @@ import {
   probeAs,
   TestAccounts,
   traversableTempDir,
-} from './support/helper-process';
+} from '../support/helper-process';
 
 const CAP_NET_ADMIN = 1n << 12n;
 const conntrackLoaded = fs.existsSync('/proc/sys/net/netfilter/nf_conntrack_count');

@@ -5,9 +5,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import winston from 'winston';
-import { HelperSupervisor } from '../src/helper-client/supervisor';
-import { acceptsGzip, wantsOpenMetrics } from '../src/serving/http-server';
-import { sleep } from './support/exec';
+import { HelperSupervisor } from '../../src/helper-client/supervisor';
+import { acceptsGzip, wantsOpenMetrics } from '../../src/serving/http-server';
+import { sleep } from '../support/exec';
 
 const logger = winston.createLogger({ silent: true });
 

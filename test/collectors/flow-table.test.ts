@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type FlowEntry, FlowTable } from '../src/collectors/flows';
+import { type FlowEntry, FlowTable } from '../../src/collectors/flows';
 
 function entry(id: number, sport: number, bytes: number): FlowEntry {
   return {

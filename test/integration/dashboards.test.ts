@@ -7,10 +7,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { DASHBOARD_DIR, renderDashboards } from '../grafana/generate';
-import { DATASOURCE_UID } from '../grafana/panels';
-import { runSync } from './support/exec';
-import { exportedMetricNames, metricsIn } from './support/metric-names';
+import { DASHBOARD_DIR, renderDashboards } from '../../grafana/generate';
+import { DATASOURCE_UID } from '../../grafana/panels';
+import { runSync } from '../support/exec';
+import { exportedMetricNames, metricsIn } from '../support/metric-names';
 
 interface Target {
   expr: string;

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { conntrackStat, NIC } from '../src/collectors/metrics';
-import { Snapshot } from '../src/collectors/runner';
-import { escapeLabelValue, familyHeader, renderFamily } from '../src/exposition/family';
+import { conntrackStat, NIC } from '../../src/collectors/metrics';
+import { familyHeader, renderFamily } from '../../src/exposition/family';
+import { Snapshot } from '../../src/exposition/snapshot';
+import { escapeLabelValue } from '../../src/exposition/value-format';
 
 describe('exposition', () => {
   it('escapes label values per the text format', () => {

@@ -7,10 +7,10 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { run, sleep } from './support/exec';
-import { Exporter, ROOT } from './support/exporter';
-import { parseExposition, sampleValue, select } from './support/exposition';
-import { Netns } from './support/netns';
+import { run, sleep } from '../support/exec';
+import { Exporter, ROOT } from '../support/exporter';
+import { parseExposition, sampleValue, select } from '../support/exposition';
+import { Netns } from '../support/netns';
 
 const CT_FILL = path.join(ROOT, 'build', 'helper', 'ct-fill');
 

@@ -3,11 +3,11 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { mapStatNames } from '../src/collectors/ethtool-stat-names';
-import { hasCommand, run, sleep } from './support/exec';
-import { Exporter } from './support/exporter';
-import { parseExposition, sampleValue, select } from './support/exposition';
-import { Netns } from './support/netns';
+import { mapStatNames } from '../../src/collectors/ethtool-stat-names';
+import { hasCommand, run, sleep } from '../support/exec';
+import { Exporter } from '../support/exporter';
+import { parseExposition, sampleValue, select } from '../support/exposition';
+import { Netns } from '../support/netns';
 
 /** `ethtool -S` as ordered [raw name, value] pairs. */
 export function parseEthtoolS(text: string): [string, number][] {

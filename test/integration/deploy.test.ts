@@ -7,8 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import YAML from 'yaml';
-import { PATHS } from '../src/paths';
-import { hasCommand, runSync } from './support/exec';
+import { PATHS } from '../../src/paths';
+import { hasCommand, runSync } from '../support/exec';
 
 const BASE = PATHS.kubernetes;
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { mapStatNames, splitQueue } from '../src/collectors/ethtool-stat-names';
+import { mapStatNames, splitQueue } from '../../src/collectors/ethtool-stat-names';
 
 describe('stat names', () => {
   it('moves the queue number of per-queue stats into a queue label', () => {

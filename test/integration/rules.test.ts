@@ -6,9 +6,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import YAML from 'yaml';
-import { PATHS } from '../src/paths';
-import { runSync } from './support/exec';
-import { exportedMetricNames, metricsIn } from './support/metric-names';
+import { PATHS } from '../../src/paths';
+import { runSync } from '../support/exec';
+import { exportedMetricNames, metricsIn } from '../support/metric-names';
 
 const RULES_DIR = PATHS.prometheusRules;
 const RULE_FILES = ['ethtrack-rules.yml', 'ethtrack-alerts.yml'];

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as protobuf from 'protobufjs';
-import { TextBuffer, TextBufferPool } from '../src/exposition/text-buffer';
-import { PROTO_DIR } from '../src/helper-client/client';
-import { ConntrackDumpDecoder } from '../src/helper-client/conntrack-dump-decoder';
-import { EthtoolStatsDecoder } from '../src/helper-client/ethtool-stats-decoder';
+import { TextBuffer, TextBufferPool } from '../../src/exposition/text-buffer';
+import { PROTO_DIR } from '../../src/helper-client/client';
+import { ConntrackDumpDecoder } from '../../src/helper-client/conntrack-dump-decoder';
+import { EthtoolStatsDecoder } from '../../src/helper-client/ethtool-stats-decoder';
 
 describe('EthtoolStatsDecoder', () => {
   it('decodes what protobufjs encodes from the proto, values past 2^32 included', async () => {

@@ -9,8 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import bcrypt from 'bcryptjs';
-import { run } from './support/exec';
-import { CLI, Exporter } from './support/exporter';
+import { run } from '../support/exec';
+import { CLI, Exporter } from '../support/exporter';
 
 function curl(args: string[]): Promise<{ code: number; status: string; stderr: string }> {
   return new Promise((resolve) =>

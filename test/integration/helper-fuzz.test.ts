@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
-import { hasCommand, runSync } from './support/exec';
-import { HELPER_ASAN, ROOT } from './support/exporter';
-import { HelperCallError, HelperClient, HelperProcess, traversableTempDir } from './support/helper-process';
+import { hasCommand, runSync } from '../support/exec';
+import { HELPER_ASAN, ROOT } from '../support/exporter';
+import { HelperCallError, HelperClient, HelperProcess, traversableTempDir } from '../support/helper-process';
 
 const FUZZ_SECONDS = 20;
 

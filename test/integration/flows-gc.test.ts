@@ -14,14 +14,14 @@ import {
   listEntries,
   trackConnections,
   until,
-} from './support/conntrack';
+} from '../support/conntrack';
 
 const { A4, B4, A6, B6 } = ADDRESSES;
 
-import { run, sleep } from './support/exec';
-import { Exporter, ROOT } from './support/exporter';
-import { type ParsedSample, parseExposition, sampleValue, select } from './support/exposition';
-import { type Netns, withNetns } from './support/netns';
+import { run, sleep } from '../support/exec';
+import { Exporter, ROOT } from '../support/exporter';
+import { type ParsedSample, parseExposition, sampleValue, select } from '../support/exposition';
+import { type Netns, withNetns } from '../support/netns';
 
 const CT_FILL = path.join(ROOT, 'build', 'helper', 'ct-fill');
 const GC_STARTED = 'starting conntrack GC loop';

@@ -10,10 +10,10 @@ import { after, before, describe, it } from 'node:test';
 import zlib from 'node:zlib';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
-import { PROTO_DIR } from '../src/helper-client/client';
-import { hasCommand, sleep } from './support/exec';
-import { CLI, Exporter, HELPER } from './support/exporter';
-import { parseExposition, sampleValue } from './support/exposition';
+import { PROTO_DIR } from '../../src/helper-client/client';
+import { hasCommand, sleep } from '../support/exec';
+import { CLI, Exporter, HELPER } from '../support/exporter';
+import { parseExposition, sampleValue } from '../support/exposition';
 
 describe('command line', () => {
   const cases: [string[], RegExp][] = [

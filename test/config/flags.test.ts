@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { allFlags, loadConfig } from '../src/config';
-import { parseDuration, parseFlags, parseListenAddress, UsageError } from '../src/flags';
+import { allFlags, loadConfig } from '../../src/config';
+import { parseDuration, parseFlags, parseListenAddress, UsageError } from '../../src/flags';
 
 const base = ['--helper.path=/bin/true'];
 

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { HELPER } from './support/exporter';
+import { HELPER } from '../support/exporter';
 
 function startHelper(socket: string, extra: string[] = []) {
   return spawnSync(HELPER, ['--socket', socket, ...extra], { encoding: 'utf8', timeout: 5000 });
