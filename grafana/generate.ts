@@ -4,13 +4,12 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Dashboard, QueryVariableBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
 import {
-  dashboard,
-  datasourceVariable,
+  dashboardOf,
   gauge,
   heatmap,
-  type Json,
-  type Panel,
+  type Item,
   queryVariable,
   row,
   stat,
@@ -38,15 +37,14 @@ const UP_THRESHOLDS = [
   { color: 'green', value: 1 },
 ];
 
-function commonVariables(): Json[] {
+function commonVariables(): QueryVariableBuilder[] {
   return [
-    datasourceVariable(),
     queryVariable('job', 'Job', 'ethtrack_build_info', 'job'),
     queryVariable('instance', 'Instance', 'ethtrack_build_info{job=~"$job"}', 'instance'),
   ];
 }
 
-function exporterHealth(): Panel[] {
+function exporterHealth(): Item[] {
   return [
     row('Exporter health'),
     stateTimeline(
@@ -89,9 +87,9 @@ function exporterHealth(): Panel[] {
   ];
 }
 
-export function nicsDashboard(): Json {
+export function nicsDashboard(): Dashboard {
   const variables = [...commonVariables(), queryVariable('device', 'Device', `ethtrack_nic_info{${SEL}}`, 'device')];
-  const panels: Panel[] = [
+  const panels: Item[] = [
     row('Links'),
     stat('Links down', [{ expr: `count(ethtrack_nic_link_up{${DEV}} == 0) or vector(0)` }], {
       thresholds: [
@@ -210,7 +208,7 @@ export function nicsDashboard(): Json {
     ),
     ...exporterHealth(),
   ];
-  return dashboard('ethtrack-nics', 'ethtrack / NICs', variables, panels);
+  return dashboardOf('ethtrack-nics', 'ethtrack / NICs', variables, panels);
 }
 
 function conntrackRate(stat: string): { expr: string; legendFormat: string } {
@@ -220,9 +218,9 @@ function conntrackRate(stat: string): { expr: string; legendFormat: string } {
   };
 }
 
-export function conntrackDashboard(): Json {
+export function conntrackDashboard(): Dashboard {
   const usage = `ethtrack_conntrack_entries{${SEL}} / (ethtrack_conntrack_entries_limit{${SEL}} > 0)`;
-  const panels: Panel[] = [
+  const panels: Item[] = [
     row('Table'),
     gauge('Highest table usage', [{ expr: `max(${usage})` }], {
       unit: 'percentunit',
@@ -382,7 +380,7 @@ export function conntrackDashboard(): Json {
     ),
     ...exporterHealth(),
   ];
-  return dashboard('ethtrack-conntrack', 'ethtrack / Conntrack', commonVariables(), panels);
+  return dashboardOf('ethtrack-conntrack', 'ethtrack / Conntrack', commonVariables(), panels);
 }
 
 /** File name → dashboard JSON text, as committed. */
