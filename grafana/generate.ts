@@ -4,14 +4,13 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Dashboard, QueryVariableBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
 import { PATHS } from '../src/paths';
 import {
-  dashboard,
-  datasourceVariable,
+  dashboardOf,
   gauge,
   heatmap,
-  type Json,
-  type Panel,
+  type Item,
   queryVariable,
   row,
   stat,
@@ -39,15 +38,14 @@ const UP_THRESHOLDS = [
   { color: 'green', value: 1 },
 ];
 
-function commonVariables(): Json[] {
+function commonVariables(): QueryVariableBuilder[] {
   return [
-    datasourceVariable(),
     queryVariable('job', 'Job', 'ethtrack_build_info', 'job'),
     queryVariable('instance', 'Instance', 'ethtrack_build_info{job=~"$job"}', 'instance'),
   ];
 }
 
-function exporterHealth(): Panel[] {
+function exporterHealth(): Item[] {
   return [
     row('Exporter health'),
     stateTimeline(
@@ -90,9 +88,9 @@ function exporterHealth(): Panel[] {
   ];
 }
 
-export function nicsDashboard(): Json {
+export function nicsDashboard(): Dashboard {
   const variables = [...commonVariables(), queryVariable('device', 'Device', `ethtrack_nic_info{${SEL}}`, 'device')];
-  const panels: Panel[] = [
+  const panels: Item[] = [
     row('Links'),
     stat('Links down', [{ expr: `count(ethtrack_nic_link_up{${DEV}} == 0) or vector(0)` }], {
       thresholds: [
@@ -211,7 +209,7 @@ export function nicsDashboard(): Json {
     ),
     ...exporterHealth(),
   ];
-  return dashboard('ethtrack-nics', 'ethtrack / NICs', variables, panels);
+  return dashboardOf('ethtrack-nics', 'ethtrack / NICs', variables, panels);
 }
 
 function conntrackRate(stat: string): { expr: string; legendFormat: string } {
@@ -221,9 +219,9 @@ function conntrackRate(stat: string): { expr: string; legendFormat: string } {
   };
 }
 
-export function conntrackDashboard(): Json {
+export function conntrackDashboard(): Dashboard {
   const usage = `ethtrack_conntrack_entries{${SEL}} / (ethtrack_conntrack_entries_limit{${SEL}} > 0)`;
-  const panels: Panel[] = [
+  const panels: Item[] = [
     row('Table'),
     gauge('Highest table usage', [{ expr: `max(${usage})` }], {
       unit: 'percentunit',
@@ -383,7 +381,7 @@ export function conntrackDashboard(): Json {
     ),
     ...exporterHealth(),
   ];
-  return dashboard('ethtrack-conntrack', 'ethtrack / Conntrack', commonVariables(), panels);
+  return dashboardOf('ethtrack-conntrack', 'ethtrack / Conntrack', commonVariables(), panels);
 }
 
 /** File name → dashboard JSON text, as committed. */

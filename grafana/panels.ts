@@ -1,24 +1,28 @@
-// Small builders for Grafana dashboard JSON: variables, panels and a grid
-// layout. Every query goes to the `datasource` variable (file provisioning
-// cannot fill ${DS_...} inputs).
+// ethtrack's house style for Grafana panels, on Grafana's own typed builders
+// (@grafana/grafana-foundation-sdk): each helper returns an SDK builder with
+// the legend, colours and sizes every ethtrack panel shares, so generate.ts
+// only says what a panel shows. Every query goes to the `datasource`
+// variable (file provisioning cannot fill ${DS_...} inputs).
+
+import * as common from '@grafana/grafana-foundation-sdk/common';
+import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import * as gauge_ from '@grafana/grafana-foundation-sdk/gauge';
+import * as heatmap_ from '@grafana/grafana-foundation-sdk/heatmap';
+import * as prometheus from '@grafana/grafana-foundation-sdk/prometheus';
+import * as stat_ from '@grafana/grafana-foundation-sdk/stat';
+import * as statetimeline from '@grafana/grafana-foundation-sdk/statetimeline';
+import * as table_ from '@grafana/grafana-foundation-sdk/table';
+import * as timeseries_ from '@grafana/grafana-foundation-sdk/timeseries';
 
 /** Grafana's own variable syntax, not a template literal. */
 export const DATASOURCE_UID = '$' + '{datasource}';
-export const DATASOURCE = { type: 'prometheus', uid: DATASOURCE_UID } as const;
+const DATASOURCE = { type: 'prometheus', uid: DATASOURCE_UID };
 
 export interface Target {
   expr: string;
   legendFormat?: string;
   instant?: boolean;
-  format?: 'time_series' | 'table' | 'heatmap';
-}
-
-export type Json = { [key: string]: unknown };
-
-export interface Panel extends Json {
-  type: string;
-  title: string;
-  gridPos?: { x: number; y: number; w: number; h: number };
+  format?: prometheus.PromQueryFormat;
 }
 
 interface PanelOptions {
@@ -27,244 +31,267 @@ interface PanelOptions {
   min?: number;
   max?: number;
   stack?: boolean;
-  thresholds?: { color: string; value: number | null }[];
+  thresholds?: dashboard.Threshold[];
   thresholdLines?: boolean;
-  decimals?: number;
   w?: number;
   h?: number;
 }
 
-function targets(list: Target[]): Json[] {
-  return list.map((target, index) => ({
-    datasource: DATASOURCE,
-    refId: String.fromCharCode(65 + index),
-    expr: target.expr,
-    legendFormat: target.legendFormat ?? '__auto',
-    range: !target.instant,
-    instant: target.instant ?? false,
-    format: target.format ?? 'time_series',
-  }));
+/** What every panel builder of the SDK has in common, as far as we use it. */
+interface CommonPanel {
+  title(title: string): this;
+  description(description: string): this;
+  datasource(datasource: { type: string; uid: string }): this;
+  withTarget(target: prometheus.DataqueryBuilder): this;
+  span(w: number): this;
+  height(h: number): this;
+  unit(unit: string): this;
+  min(min: number): this;
+  max(max: number): this;
+  thresholds(thresholds: dashboard.ThresholdsConfigBuilder): this;
 }
 
-function defaults(options: PanelOptions): Json {
-  const fieldDefaults: Json = {
-    unit: options.unit ?? 'short',
-    thresholds: {
-      mode: 'absolute',
-      steps: options.thresholds ?? [{ color: 'green', value: null }],
-    },
-  };
-  if (options.min !== undefined) fieldDefaults.min = options.min;
-  if (options.max !== undefined) fieldDefaults.max = options.max;
-  if (options.decimals !== undefined) fieldDefaults.decimals = options.decimals;
-  return fieldDefaults;
+/** A row or a panel, as generate.ts lists them; `dashboardOf` numbers them in order. */
+export type Item =
+  | dashboard.RowBuilder
+  | timeseries_.PanelBuilder
+  | stat_.PanelBuilder
+  | gauge_.PanelBuilder
+  | statetimeline.PanelBuilder
+  | heatmap_.PanelBuilder
+  | table_.PanelBuilder;
+
+function query(target: Target, index: number): prometheus.DataqueryBuilder {
+  const built = new prometheus.DataqueryBuilder()
+    .datasource(DATASOURCE)
+    .refId(String.fromCharCode(65 + index))
+    .expr(target.expr)
+    .legendFormat(target.legendFormat ?? '__auto')
+    .format(target.format ?? prometheus.PromQueryFormat.TimeSeries);
+  return target.instant ? built.instant() : built.range();
 }
 
-function base(type: string, title: string, list: Target[], options: PanelOptions): Panel {
-  return {
-    type,
-    title,
-    description: options.description ?? '',
-    datasource: DATASOURCE,
-    targets: targets(list),
-    gridPos: { x: 0, y: 0, w: options.w ?? 12, h: options.h ?? 8 },
-  };
+function thresholds(options: PanelOptions): dashboard.ThresholdsConfigBuilder {
+  return new dashboard.ThresholdsConfigBuilder()
+    .mode(dashboard.ThresholdsMode.Absolute)
+    .steps(options.thresholds ?? [{ color: 'green', value: null }]);
 }
 
-export function timeseries(title: string, list: Target[], options: PanelOptions = {}): Panel {
-  const panel = base('timeseries', title, list, options);
-  panel.fieldConfig = {
-    defaults: {
-      ...defaults(options),
-      color: { mode: 'palette-classic' },
-      custom: {
-        drawStyle: 'line',
-        lineWidth: 1,
-        fillOpacity: options.stack ? 30 : 10,
-        showPoints: 'never',
-        spanNulls: false,
-        stacking: { mode: options.stack ? 'normal' : 'none', group: 'A' },
-        thresholdsStyle: { mode: options.thresholdLines ? 'line+area' : 'off' },
-      },
-    },
-    overrides: [],
-  };
-  panel.options = {
-    legend: { displayMode: 'table', placement: 'right', showLegend: true, calcs: ['lastNotNull', 'max'] },
-    tooltip: { mode: 'multi', sort: 'desc' },
-  };
+function color(mode: dashboard.FieldColorModeId): dashboard.FieldColorBuilder {
+  return new dashboard.FieldColorBuilder().mode(mode);
+}
+
+/** Title, description, queries, size and the field defaults every panel shares. */
+function base<P extends CommonPanel>(
+  panel: P,
+  title: string,
+  list: Target[],
+  options: PanelOptions,
+  size: { w: number; h: number },
+  withThresholds = true,
+): P {
+  panel
+    .title(title)
+    .description(options.description ?? '')
+    .datasource(DATASOURCE)
+    .span(options.w ?? size.w)
+    .height(options.h ?? size.h)
+    .unit(options.unit ?? 'short');
+  if (withThresholds) panel.thresholds(thresholds(options));
+  for (const [index, target] of list.entries()) panel.withTarget(query(target, index));
+  if (options.min !== undefined) panel.min(options.min);
+  if (options.max !== undefined) panel.max(options.max);
   return panel;
 }
 
-export function stat(title: string, list: Target[], options: PanelOptions = {}): Panel {
-  const panel = base('stat', title, list, { w: 6, h: 4, ...options });
-  panel.fieldConfig = { defaults: { ...defaults(options), color: { mode: 'thresholds' } }, overrides: [] };
-  panel.options = {
-    reduceOptions: { calcs: ['lastNotNull'], fields: '', values: false },
-    colorMode: 'background',
-    graphMode: 'area',
-    textMode: 'auto',
-    justifyMode: 'auto',
-    orientation: 'auto',
-  };
-  return panel;
+export function timeseries(title: string, list: Target[], options: PanelOptions = {}): timeseries_.PanelBuilder {
+  return base(new timeseries_.PanelBuilder(), title, list, options, { w: 12, h: 8 })
+    .colorScheme(color(dashboard.FieldColorModeId.PaletteClassic))
+    .drawStyle(common.GraphDrawStyle.Line)
+    .lineWidth(1)
+    .fillOpacity(options.stack ? 30 : 10)
+    .showPoints(common.VisibilityMode.Never)
+    .spanNulls(false)
+    .stacking(
+      new common.StackingConfigBuilder()
+        .mode(options.stack ? common.StackingMode.Normal : common.StackingMode.None)
+        .group('A'),
+    )
+    .thresholdsStyle(
+      new common.GraphThresholdsStyleConfigBuilder().mode(
+        options.thresholdLines ? common.GraphThresholdsStyleMode.LineAndArea : common.GraphThresholdsStyleMode.Off,
+      ),
+    )
+    .legend(
+      new common.VizLegendOptionsBuilder()
+        .displayMode(common.LegendDisplayMode.Table)
+        .placement(common.LegendPlacement.Right)
+        .showLegend(true)
+        .calcs(['lastNotNull', 'max']),
+    )
+    .tooltip(
+      new common.VizTooltipOptionsBuilder().mode(common.TooltipDisplayMode.Multi).sort(common.SortOrder.Descending),
+    );
 }
 
-export function gauge(title: string, list: Target[], options: PanelOptions = {}): Panel {
-  const panel = base('gauge', title, list, { w: 6, h: 8, ...options });
-  panel.fieldConfig = { defaults: { ...defaults(options), color: { mode: 'thresholds' } }, overrides: [] };
-  panel.options = {
-    reduceOptions: { calcs: ['lastNotNull'], fields: '', values: false },
-    showThresholdMarkers: true,
-    showThresholdLabels: false,
-  };
-  return panel;
+function lastValue(): common.ReduceDataOptionsBuilder {
+  return new common.ReduceDataOptionsBuilder().calcs(['lastNotNull']).fields('').values(false);
 }
 
-export function stateTimeline(title: string, list: Target[], options: PanelOptions = {}): Panel {
-  const panel = base('state-timeline', title, list, options);
-  panel.fieldConfig = {
-    defaults: {
-      ...defaults(options),
-      color: { mode: 'thresholds' },
-      mappings: [
+export function stat(title: string, list: Target[], options: PanelOptions = {}): stat_.PanelBuilder {
+  return base(new stat_.PanelBuilder(), title, list, options, { w: 6, h: 4 })
+    .colorScheme(color(dashboard.FieldColorModeId.Thresholds))
+    .reduceOptions(lastValue())
+    .colorMode(common.BigValueColorMode.Background)
+    .graphMode(common.BigValueGraphMode.Area)
+    .textMode(common.BigValueTextMode.Auto)
+    .justifyMode(common.BigValueJustifyMode.Auto)
+    .orientation(common.VizOrientation.Auto);
+}
+
+export function gauge(title: string, list: Target[], options: PanelOptions = {}): gauge_.PanelBuilder {
+  return base(new gauge_.PanelBuilder(), title, list, options, { w: 6, h: 8 })
+    .colorScheme(color(dashboard.FieldColorModeId.Thresholds))
+    .reduceOptions(lastValue())
+    .showThresholdMarkers(true)
+    .showThresholdLabels(false);
+}
+
+/** 0/1 series drawn as down/up bands. */
+export function stateTimeline(title: string, list: Target[], options: PanelOptions = {}): statetimeline.PanelBuilder {
+  return (
+    base(new statetimeline.PanelBuilder(), title, list, options, { w: 12, h: 8 })
+      .colorScheme(color(dashboard.FieldColorModeId.Thresholds))
+      .mappings([
         {
-          type: 'value',
+          type: dashboard.MappingType.ValueToText,
           options: { '0': { text: 'down', color: 'red', index: 0 }, '1': { text: 'up', color: 'green', index: 1 } },
         },
-      ],
-    },
-    overrides: [],
-  };
-  panel.options = { showValue: 'never', mergeValues: true, alignValue: 'left', rowHeight: 0.9 };
-  return panel;
+      ])
+      .showValue(common.VisibilityMode.Never)
+      .mergeValues(true)
+      .alignValue(common.TimelineValueAlignment.Left)
+      .rowHeight(0.9)
+      // Grafana's own default, spelled out: the SDK's default hides the legend.
+      .legend(
+        new common.VizLegendOptionsBuilder()
+          .displayMode(common.LegendDisplayMode.List)
+          .placement(common.LegendPlacement.Bottom)
+          .showLegend(true),
+      )
+  );
 }
 
-export function heatmap(title: string, list: Target[], options: PanelOptions = {}): Panel {
-  const panel = base('heatmap', title, list, options);
-  panel.fieldConfig = { defaults: { unit: options.unit ?? 'short' }, overrides: [] };
-  panel.options = {
-    calculate: false,
-    yAxis: { axisPlacement: 'left' },
-    rowsFrame: { layout: 'auto' },
-    color: { mode: 'scheme', scheme: 'Oranges', steps: 64, exponent: 0.5, fill: 'dark-orange', reverse: false },
-    cellGap: 1,
-    tooltip: { show: true, yHistogram: false },
-    legend: { show: true },
-  };
-  return panel;
+export function heatmap(title: string, list: Target[], options: PanelOptions = {}): heatmap_.PanelBuilder {
+  // Colours come from the scheme below, not from thresholds.
+  return base(new heatmap_.PanelBuilder(), title, list, options, { w: 12, h: 8 }, false)
+    .calculate(false)
+    .yAxis(new heatmap_.YAxisConfigBuilder().axisPlacement(common.AxisPlacement.Left))
+    .rowsFrame(new heatmap_.RowsHeatmapOptionsBuilder().layout(common.HeatmapCellLayout.Auto))
+    .color(
+      new heatmap_.HeatmapColorOptionsBuilder()
+        .mode(heatmap_.HeatmapColorMode.Scheme)
+        .scheme('Oranges')
+        .steps(64)
+        .exponent(0.5)
+        .fill('dark-orange')
+        .reverse(false),
+    )
+    .cellGap(1)
+    .tooltip(new heatmap_.HeatmapTooltipBuilder().mode(common.TooltipDisplayMode.Single).yHistogram(false))
+    .showLegend();
 }
 
 /** A table of instant queries, merged on their labels. */
-export function table(title: string, list: Target[], options: PanelOptions & { hide?: string[] } = {}): Panel {
-  const panel = base(
-    'table',
-    title,
-    list.map((target) => ({ ...target, instant: true, format: 'table' as const })),
-    options,
-  );
-  panel.fieldConfig = { defaults: { ...defaults(options) }, overrides: [] };
-  panel.options = { showHeader: true, cellHeight: 'sm', footer: { show: false, reducer: ['sum'], fields: '' } };
-  const hidden: Json = { Time: true, __name__: true };
+export function table(
+  title: string,
+  list: Target[],
+  options: PanelOptions & { hide?: string[] } = {},
+): table_.PanelBuilder {
+  const instant = list.map((target) => ({ ...target, instant: true, format: prometheus.PromQueryFormat.Table }));
+  const hidden: Record<string, boolean> = { Time: true, __name__: true };
   for (const name of options.hide ?? []) hidden[name] = true;
-  panel.transformations = [
-    { id: 'merge', options: {} },
-    { id: 'organize', options: { excludeByName: hidden, indexByName: {}, renameByName: {} } },
-  ];
-  return panel;
+  return base(new table_.PanelBuilder(), title, instant, options, { w: 12, h: 8 })
+    .showHeader(true)
+    .cellHeight(common.TableCellHeight.Sm)
+    .footer(new common.TableFooterOptionsBuilder().show(false).reducer(['sum']).fields([]))
+    .withTransformation({ id: 'merge', options: {} })
+    .withTransformation({
+      id: 'organize',
+      options: { excludeByName: hidden, indexByName: {}, renameByName: {} },
+    });
 }
 
-export function row(title: string): Panel {
-  return { type: 'row', title, collapsed: false, panels: [], gridPos: { x: 0, y: 0, w: 24, h: 1 } };
+export function row(title: string): dashboard.RowBuilder {
+  return new dashboard.RowBuilder(title).collapsed(false);
 }
 
-/** Lays panels out left to right in a 24-column grid; rows start a new line. Ids in order. */
-export function layout(panels: Panel[]): Panel[] {
-  let x = 0;
-  let y = 0;
-  let lineHeight = 0;
-  return panels.map((panel, index) => {
-    const size = panel.gridPos ?? { x: 0, y: 0, w: 12, h: 8 };
-    if (panel.type === 'row' || x + size.w > 24) {
-      y += lineHeight;
-      x = 0;
-      lineHeight = 0;
-    }
-    const placed: Panel = { ...panel, id: index + 1, gridPos: { x, y, w: size.w, h: size.h } };
-    x += size.w;
-    lineHeight = Math.max(lineHeight, size.h);
-    if (panel.type === 'row') {
-      y += size.h;
-      x = 0;
-      lineHeight = 0;
-    }
-    return placed;
-  });
+function datasourceVariable(): dashboard.DatasourceVariableBuilder {
+  return new dashboard.DatasourceVariableBuilder('datasource')
+    .label('Data source')
+    .type('prometheus')
+    .regex('')
+    .hide(dashboard.VariableHide.DontHide);
 }
 
-export function datasourceVariable(): Json {
-  return {
-    type: 'datasource',
-    name: 'datasource',
-    label: 'Data source',
-    query: 'prometheus',
-    regex: '',
-    current: {},
-    hide: 0,
-    refresh: 1,
-    options: [],
-  };
+export function queryVariable(
+  name: string,
+  label: string,
+  metric: string,
+  labelName: string,
+): dashboard.QueryVariableBuilder {
+  const expression = `label_values(${metric}, ${labelName})`;
+  return new dashboard.QueryVariableBuilder(name)
+    .label(label)
+    .datasource(DATASOURCE)
+    .definition(expression)
+    .query({ query: expression, refId: `${name}-variable` })
+    .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
+    .regex('')
+    .sort(dashboard.VariableSort.AlphabeticalAsc)
+    .multi(true)
+    .includeAll(true)
+    .allValue('.+')
+    .hide(dashboard.VariableHide.DontHide);
 }
 
-export function queryVariable(name: string, label: string, metric: string, labelName: string): Json {
-  const query = `label_values(${metric}, ${labelName})`;
-  return {
-    type: 'query',
-    name,
-    label,
-    datasource: DATASOURCE,
-    definition: query,
-    query: { query, refId: `${name}-variable` },
-    refresh: 2,
-    regex: '',
-    sort: 1,
-    multi: true,
-    includeAll: true,
-    allValue: '.+',
-    current: {},
-    hide: 0,
-    options: [],
-  };
-}
-
-export function dashboard(uid: string, title: string, variables: Json[], panels: Panel[]): Json {
-  return {
-    uid,
-    title,
-    description: 'Generated by grafana/generate.ts (npm run dashboards); do not edit the JSON.',
-    tags: ['ethtrack'],
-    timezone: 'browser',
-    editable: true,
-    graphTooltip: 1,
-    schemaVersion: 39,
-    version: 1,
-    refresh: '30s',
-    time: { from: 'now-6h', to: 'now' },
-    timepicker: {},
-    fiscalYearStartMonth: 0,
-    liveNow: false,
-    links: [
-      {
-        type: 'dashboards',
-        tags: ['ethtrack'],
-        asDropdown: false,
-        includeVars: true,
-        keepTime: true,
-        title: 'ethtrack',
-      },
-    ],
-    annotations: { list: [] },
-    templating: { list: variables },
-    panels: layout(panels),
-  };
+/**
+ * A dashboard of rows and panels in reading order. The SDK lays them out: a
+ * row starts a new line, panels fill the 24-column grid left to right and
+ * wrap once a line is full (every line here adds up to exactly 24).
+ */
+export function dashboardOf(
+  uid: string,
+  title: string,
+  variables: dashboard.QueryVariableBuilder[],
+  items: Item[],
+): dashboard.Dashboard {
+  const built = new dashboard.DashboardBuilder(title)
+    .uid(uid)
+    .description('Generated by grafana/generate.ts (npm run dashboards); do not edit the JSON.')
+    .tags(['ethtrack'])
+    .timezone('browser')
+    .editable()
+    .tooltip(dashboard.DashboardCursorSync.Crosshair)
+    .version(1)
+    .refresh('30s')
+    .time({ from: 'now-6h', to: 'now' })
+    .fiscalYearStartMonth(0)
+    .liveNow(false)
+    .link(
+      new dashboard.DashboardLinkBuilder('ethtrack')
+        .type(dashboard.DashboardLinkType.Dashboards)
+        .tags(['ethtrack'])
+        .asDropdown(false)
+        .includeVars(true)
+        .keepTime(true),
+    )
+    .withVariable(datasourceVariable());
+  for (const variable of variables) built.withVariable(variable);
+  for (const [index, item] of items.entries()) {
+    item.id(index + 1);
+    if (item instanceof dashboard.RowBuilder) built.withRow(item);
+    else built.withPanel(item);
+  }
+  return built.build();
 }

@@ -19,6 +19,7 @@ interface Target {
 interface Panel {
   type: string;
   title: string;
+  panels?: Panel[];
   datasource?: { type: string; uid: string };
   targets?: Target[];
   gridPos: { x: number; y: number; w: number; h: number };
@@ -86,8 +87,18 @@ describe('grafana dashboards', () => {
     }
   });
 
-  it('use the datasource variable, never DS_ inputs', () => {
+  it('keep every panel at the top level, where the checks here see it', () => {
+    // The SDK's rows can hold panels; ours stay open and empty, their panels follow them.
+    for (const { name, dashboard } of dashboards) {
+      for (const panel of dashboard.panels.filter((p) => p.type === 'row')) {
+        assert.deepEqual(panel.panels ?? [], [], `${name} row "${panel.title}"`);
+      }
+    }
+  });
+
+  it('use the datasource variable, never DS_ inputs, under a uid named like the file', () => {
     for (const { name, dashboard, text } of dashboards) {
+      assert.equal(`${dashboard.uid}.json`, name);
       assert.doesNotMatch(text, /\$\{DS_|__inputs/, name);
       const datasource = dashboard.templating.list.find((v) => v.name === 'datasource');
       assert.equal(datasource?.type, 'datasource', `${name}: datasource variable`);
