@@ -1,145 +1,28 @@
-// TypeScript view of proto/ethtrack/helper/v1/helper.proto as @grpc/proto-loader
-// decodes it (camelCase fields, 64-bit integers as numbers, enums as
-// strings, defaults filled in). Keep in step with the proto.
+// The helper API as the service uses it: names for the types that grpc's
+// proto-loader-gen-types generates from proto/ethtrack/helper/v1/helper.proto
+// into generated/ (scripts/gen-api-types.sh, with the options the client
+// loads the proto with: camelCase fields, 64-bit integers as numbers, enums
+// as strings, defaults filled in). Replies are the generated `__Output`
+// types, requests the permissive input types. Nothing here is written by
+// hand but the names; test/helper-client/generated-api.test.ts fails when
+// generated/ is stale.
 
-export interface HelperInfo {
-  version: string;
-  capabilities: string[];
-  residentMemoryBytes: number;
-  pid: number;
-  noNewPrivs: boolean;
-  seccompMode: number;
-}
-
-export interface NetInterface {
-  name: string;
-  ifindex: number;
-  driver: string;
-  driverVersion: string;
-  firmwareVersion: string;
-  busInfo: string;
-  nStats: number;
-  linkKnown: boolean;
-  linkUp: boolean;
-  settingsKnown: boolean;
-  speedMbps: number;
-  duplex: number;
-  autoneg: boolean;
-  port: number;
-  supportedModes: number[];
-  advertisingModes: number[];
-  lpAdvertisingModes: number[];
-}
-
-export interface ListInterfacesReply {
-  interfaces: NetInterface[];
-}
-
-export interface StatsQuery {
-  interface: string;
-  knownGeneration: number;
-}
-
-export type InterfaceStatsStatus = 'OK' | 'NO_SUCH_DEVICE' | 'NOT_SUPPORTED' | 'ERROR';
-
-export interface InterfaceStats {
-  interface: string;
-  status: InterfaceStatsStatus;
-  error: string;
-  generation: number;
-  names: string[];
-  values: number[];
-}
-
-export interface EthtoolStatsReply {
-  interfaces: InterfaceStats[];
-}
-
-export interface Counter {
-  name: string;
-  value: number;
-}
-
-export interface CpuStats {
-  cpu: number;
-  counters: Counter[];
-}
-
-export interface ConntrackSummary {
-  available: boolean;
-  entries: number;
-  limit: number;
-  buckets: number;
-  counters: Counter[];
-  cpus: CpuStats[];
-  source: string;
-}
-
-export interface StateCount {
-  family: string;
-  protocol: string;
-  state: string;
-  count: number;
-}
-
-export interface ConntrackBreakdown {
-  counts: StateCount[];
-  total: number;
-  durationNs: number;
-  truncated: boolean;
-}
-
-export interface ConntrackEntry {
-  family: number;
-  protocol: number;
-  origSrc: Buffer;
-  origDst: Buffer;
-  origSport: number;
-  origDport: number;
-  replySrc: Buffer;
-  replyDst: Buffer;
-  replySport: number;
-  replyDport: number;
-  state: string;
-  status: number;
-  timeout: number;
-  mark: number;
-  zone: number;
-  id: number;
-  origPackets: number;
-  origBytes: number;
-  replyPackets: number;
-  replyBytes: number;
-  startNs: number;
-  icmpId: number;
-}
-
-export interface ConntrackEntryBatch {
-  entries: ConntrackEntry[];
-  done: boolean;
-  truncated: boolean;
-  accounting: boolean;
-}
-
-export interface ProtocolStates {
-  protocol: number;
-  states: string[];
-}
-
-export interface ConntrackDeleteRequest {
-  rules: ProtocolStates[];
-  maxTimeoutRemaining?: number;
-  minAgeSeconds?: number;
-  statusSet?: number;
-  statusClear?: number;
-  maxCount: number;
-  dryRun: boolean;
-  deadlineMs: number;
-}
-
-export interface ConntrackDeleteReply {
-  matched: StateCount[];
-  deleted: StateCount[];
-  scanned: number;
-  truncated: boolean;
-}
+export type { ConntrackBreakdown__Output as ConntrackBreakdown } from './generated/ethtrack/helper/v1/ConntrackBreakdown';
+export type { ConntrackDeleteReply__Output as ConntrackDeleteReply } from './generated/ethtrack/helper/v1/ConntrackDeleteReply';
+export type { ConntrackDeleteRequest } from './generated/ethtrack/helper/v1/ConntrackDeleteRequest';
+export type { ConntrackEntry__Output as ConntrackEntry } from './generated/ethtrack/helper/v1/ConntrackEntry';
+export type { ConntrackEntryBatch__Output as ConntrackEntryBatch } from './generated/ethtrack/helper/v1/ConntrackEntryBatch';
+export type { ConntrackSummary__Output as ConntrackSummary } from './generated/ethtrack/helper/v1/ConntrackSummary';
+export type { Counter__Output as Counter } from './generated/ethtrack/helper/v1/Counter';
+export type { CpuStats__Output as CpuStats } from './generated/ethtrack/helper/v1/CpuStats';
+export type { EthtoolStatsReply__Output as EthtoolStatsReply } from './generated/ethtrack/helper/v1/EthtoolStatsReply';
+export type { HelperInfo__Output as HelperInfo } from './generated/ethtrack/helper/v1/HelperInfo';
+export type { Interface__Output as NetInterface } from './generated/ethtrack/helper/v1/Interface';
+export type {
+  _ethtrack_helper_v1_InterfaceStats_Status__Output as InterfaceStatsStatus,
+  InterfaceStats__Output as InterfaceStats,
+} from './generated/ethtrack/helper/v1/InterfaceStats';
+export type { ListInterfacesReply__Output as ListInterfacesReply } from './generated/ethtrack/helper/v1/ListInterfacesReply';
+export type { ProtocolStates } from './generated/ethtrack/helper/v1/ProtocolStates';
+export type { StateCount__Output as StateCount } from './generated/ethtrack/helper/v1/StateCount';
+export type { StatsQuery } from './generated/ethtrack/helper/v1/StatsQuery';

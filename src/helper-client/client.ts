@@ -193,7 +193,7 @@ export class HelperClient {
     return this.unary('helper', 'GetConntrackBreakdown', { deadlineMs }, deadlineMs + this.timeoutMs);
   }
 
-  conntrackDelete(request: ConntrackDeleteRequest): Promise<ConntrackDeleteReply> {
+  conntrackDelete(request: ConntrackDeleteRequest & { deadlineMs: number }): Promise<ConntrackDeleteReply> {
     return this.unary('helper', 'DeleteConntrack', request, request.deadlineMs + this.timeoutMs);
   }
 

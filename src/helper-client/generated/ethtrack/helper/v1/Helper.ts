@@ -1,0 +1,179 @@
+// Original file: proto/ethtrack/helper/v1/helper.proto
+
+import type * as grpc from '@grpc/grpc-js'
+import type { MethodDefinition } from '@grpc/proto-loader'
+import type { ConntrackBreakdown as _ethtrack_helper_v1_ConntrackBreakdown, ConntrackBreakdown__Output as _ethtrack_helper_v1_ConntrackBreakdown__Output } from '../../../ethtrack/helper/v1/ConntrackBreakdown';
+import type { ConntrackBreakdownRequest as _ethtrack_helper_v1_ConntrackBreakdownRequest, ConntrackBreakdownRequest__Output as _ethtrack_helper_v1_ConntrackBreakdownRequest__Output } from '../../../ethtrack/helper/v1/ConntrackBreakdownRequest';
+import type { ConntrackDeleteReply as _ethtrack_helper_v1_ConntrackDeleteReply, ConntrackDeleteReply__Output as _ethtrack_helper_v1_ConntrackDeleteReply__Output } from '../../../ethtrack/helper/v1/ConntrackDeleteReply';
+import type { ConntrackDeleteRequest as _ethtrack_helper_v1_ConntrackDeleteRequest, ConntrackDeleteRequest__Output as _ethtrack_helper_v1_ConntrackDeleteRequest__Output } from '../../../ethtrack/helper/v1/ConntrackDeleteRequest';
+import type { ConntrackDumpRequest as _ethtrack_helper_v1_ConntrackDumpRequest, ConntrackDumpRequest__Output as _ethtrack_helper_v1_ConntrackDumpRequest__Output } from '../../../ethtrack/helper/v1/ConntrackDumpRequest';
+import type { ConntrackEntryBatch as _ethtrack_helper_v1_ConntrackEntryBatch, ConntrackEntryBatch__Output as _ethtrack_helper_v1_ConntrackEntryBatch__Output } from '../../../ethtrack/helper/v1/ConntrackEntryBatch';
+import type { ConntrackSummary as _ethtrack_helper_v1_ConntrackSummary, ConntrackSummary__Output as _ethtrack_helper_v1_ConntrackSummary__Output } from '../../../ethtrack/helper/v1/ConntrackSummary';
+import type { ConntrackSummaryRequest as _ethtrack_helper_v1_ConntrackSummaryRequest, ConntrackSummaryRequest__Output as _ethtrack_helper_v1_ConntrackSummaryRequest__Output } from '../../../ethtrack/helper/v1/ConntrackSummaryRequest';
+import type { EthtoolStatsReply as _ethtrack_helper_v1_EthtoolStatsReply, EthtoolStatsReply__Output as _ethtrack_helper_v1_EthtoolStatsReply__Output } from '../../../ethtrack/helper/v1/EthtoolStatsReply';
+import type { EthtoolStatsRequest as _ethtrack_helper_v1_EthtoolStatsRequest, EthtoolStatsRequest__Output as _ethtrack_helper_v1_EthtoolStatsRequest__Output } from '../../../ethtrack/helper/v1/EthtoolStatsRequest';
+import type { GetInfoRequest as _ethtrack_helper_v1_GetInfoRequest, GetInfoRequest__Output as _ethtrack_helper_v1_GetInfoRequest__Output } from '../../../ethtrack/helper/v1/GetInfoRequest';
+import type { HelperInfo as _ethtrack_helper_v1_HelperInfo, HelperInfo__Output as _ethtrack_helper_v1_HelperInfo__Output } from '../../../ethtrack/helper/v1/HelperInfo';
+import type { ListInterfacesReply as _ethtrack_helper_v1_ListInterfacesReply, ListInterfacesReply__Output as _ethtrack_helper_v1_ListInterfacesReply__Output } from '../../../ethtrack/helper/v1/ListInterfacesReply';
+import type { ListInterfacesRequest as _ethtrack_helper_v1_ListInterfacesRequest, ListInterfacesRequest__Output as _ethtrack_helper_v1_ListInterfacesRequest__Output } from '../../../ethtrack/helper/v1/ListInterfacesRequest';
+
+export interface HelperClient extends grpc.Client {
+  /**
+   * Selective deletion by filter, with dry run and a cap. Never flushes.
+   */
+  DeleteConntrack(argument: _ethtrack_helper_v1_ConntrackDeleteRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_ethtrack_helper_v1_ConntrackDeleteReply__Output>): grpc.ClientUnaryCall;
+  DeleteConntrack(argument: _ethtrack_helper_v1_ConntrackDeleteRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_ethtrack_helper_v1_ConntrackDeleteReply__Output>): grpc.ClientUnaryCall;
+  DeleteConntrack(argument: _ethtrack_helper_v1_ConntrackDeleteRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_ethtrack_helper_v1_ConntrackDeleteReply__Output>): grpc.ClientUnaryCall;
+  DeleteConntrack(argument: _ethtrack_helper_v1_ConntrackDeleteRequest, callback: grpc.requestCallback<_ethtrack_helper_v1_ConntrackDeleteReply__Output>): grpc.ClientUnaryCall;
+  /**
+   * Selective deletion by filter, with dry run and a cap. Never flushes.
+   */
+  deleteConntrack(argument: _ethtrack_helper_v1_ConntrackDeleteRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_ethtrack_helper_v1_ConntrackDeleteReply__Output>): grpc.ClientUnaryCall;
+  deleteConntrack(argument: _ethtrack_helper_v1_ConntrackDeleteRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_ethtrack_helper_v1_ConntrackDeleteReply__Output>): grpc.ClientUnaryCall;
+  deleteConntrack(argument: _ethtrack_helper_v1_ConntrackDeleteRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_ethtrack_helper_v1_ConntrackDeleteReply__Output>): grpc.ClientUnaryCall;
+  deleteConntrack(argument: _ethtrack_helper_v1_ConntrackDeleteRequest, callback: grpc.requestCallback<_ethtrack_helper_v1_ConntrackDeleteReply__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * A full-table dump streamed in batches of entries, for the flows collector.
+   */
+  DumpConntrack(argument: _ethtrack_helper_v1_ConntrackDumpRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_ethtrack_helper_v1_ConntrackEntryBatch__Output>;
+  DumpConntrack(argument: _ethtrack_helper_v1_ConntrackDumpRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_ethtrack_helper_v1_ConntrackEntryBatch__Output>;
+  /**
+   * A full-table dump streamed in batches of entries, for the flows collector.
+   */
+  dumpConntrack(argument: _ethtrack_helper_v1_ConntrackDumpRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_ethtrack_helper_v1_ConntrackEntryBatch__Output>;
+  dumpConntrack(argument: _ethtrack_helper_v1_ConntrackDumpRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_ethtrack_helper_v1_ConntrackEntryBatch__Output>;
+  
+  /**
+   * A full-table dump aggregated in the helper into counts by
+   * family/protocol/state. Bounded by a deadline; never buffers the table.
+   */
+  GetConntrackBreakdown(argument: _ethtrack_helper_v1_ConntrackBreakdownRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_ethtrack_helper_v1_ConntrackBreakdown__Output>): grpc.ClientUnaryCall;
+  GetConntrackBreakdown(argument: _ethtrack_helper_v1_ConntrackBreakdownRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_ethtrack_helper_v1_ConntrackBreakdown__Output>): grpc.ClientUnaryCall;
+  GetConntrackBreakdown(argument: _ethtrack_helper_v1_ConntrackBreakdownRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_ethtrack_helper_v1_ConntrackBreakdown__Output>): grpc.ClientUnaryCall;
+  GetConntrackBreakdown(argument: _ethtrack_helper_v1_ConntrackBreakdownRequest, callback: grpc.requestCallback<_ethtrack_helper_v1_ConntrackBreakdown__Output>): grpc.ClientUnaryCall;
+  /**
+   * A full-table dump aggregated in the helper into counts by
+   * family/protocol/state. Bounded by a deadline; never buffers the table.
+   */
+  getConntrackBreakdown(argument: _ethtrack_helper_v1_ConntrackBreakdownRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_ethtrack_helper_v1_ConntrackBreakdown__Output>): grpc.ClientUnaryCall;
+  getConntrackBreakdown(argument: _ethtrack_helper_v1_ConntrackBreakdownRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_ethtrack_helper_v1_ConntrackBreakdown__Output>): grpc.ClientUnaryCall;
+  getConntrackBreakdown(argument: _ethtrack_helper_v1_ConntrackBreakdownRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_ethtrack_helper_v1_ConntrackBreakdown__Output>): grpc.ClientUnaryCall;
+  getConntrackBreakdown(argument: _ethtrack_helper_v1_ConntrackBreakdownRequest, callback: grpc.requestCallback<_ethtrack_helper_v1_ConntrackBreakdown__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Entry count, limit, buckets and per-CPU statistics (summed, and per CPU
+   * on request) from ctnetlink.
+   */
+  GetConntrackSummary(argument: _ethtrack_helper_v1_ConntrackSummaryRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_ethtrack_helper_v1_ConntrackSummary__Output>): grpc.ClientUnaryCall;
+  GetConntrackSummary(argument: _ethtrack_helper_v1_ConntrackSummaryRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_ethtrack_helper_v1_ConntrackSummary__Output>): grpc.ClientUnaryCall;
+  GetConntrackSummary(argument: _ethtrack_helper_v1_ConntrackSummaryRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_ethtrack_helper_v1_ConntrackSummary__Output>): grpc.ClientUnaryCall;
+  GetConntrackSummary(argument: _ethtrack_helper_v1_ConntrackSummaryRequest, callback: grpc.requestCallback<_ethtrack_helper_v1_ConntrackSummary__Output>): grpc.ClientUnaryCall;
+  /**
+   * Entry count, limit, buckets and per-CPU statistics (summed, and per CPU
+   * on request) from ctnetlink.
+   */
+  getConntrackSummary(argument: _ethtrack_helper_v1_ConntrackSummaryRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_ethtrack_helper_v1_ConntrackSummary__Output>): grpc.ClientUnaryCall;
+  getConntrackSummary(argument: _ethtrack_helper_v1_ConntrackSummaryRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_ethtrack_helper_v1_ConntrackSummary__Output>): grpc.ClientUnaryCall;
+  getConntrackSummary(argument: _ethtrack_helper_v1_ConntrackSummaryRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_ethtrack_helper_v1_ConntrackSummary__Output>): grpc.ClientUnaryCall;
+  getConntrackSummary(argument: _ethtrack_helper_v1_ConntrackSummaryRequest, callback: grpc.requestCallback<_ethtrack_helper_v1_ConntrackSummary__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * ethtool statistics of the named interfaces. Stat names are sent only when
+   * the caller's generation for an interface differs from the helper's.
+   */
+  GetEthtoolStats(argument: _ethtrack_helper_v1_EthtoolStatsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_ethtrack_helper_v1_EthtoolStatsReply__Output>): grpc.ClientUnaryCall;
+  GetEthtoolStats(argument: _ethtrack_helper_v1_EthtoolStatsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_ethtrack_helper_v1_EthtoolStatsReply__Output>): grpc.ClientUnaryCall;
+  GetEthtoolStats(argument: _ethtrack_helper_v1_EthtoolStatsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_ethtrack_helper_v1_EthtoolStatsReply__Output>): grpc.ClientUnaryCall;
+  GetEthtoolStats(argument: _ethtrack_helper_v1_EthtoolStatsRequest, callback: grpc.requestCallback<_ethtrack_helper_v1_EthtoolStatsReply__Output>): grpc.ClientUnaryCall;
+  /**
+   * ethtool statistics of the named interfaces. Stat names are sent only when
+   * the caller's generation for an interface differs from the helper's.
+   */
+  getEthtoolStats(argument: _ethtrack_helper_v1_EthtoolStatsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_ethtrack_helper_v1_EthtoolStatsReply__Output>): grpc.ClientUnaryCall;
+  getEthtoolStats(argument: _ethtrack_helper_v1_EthtoolStatsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_ethtrack_helper_v1_EthtoolStatsReply__Output>): grpc.ClientUnaryCall;
+  getEthtoolStats(argument: _ethtrack_helper_v1_EthtoolStatsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_ethtrack_helper_v1_EthtoolStatsReply__Output>): grpc.ClientUnaryCall;
+  getEthtoolStats(argument: _ethtrack_helper_v1_EthtoolStatsRequest, callback: grpc.requestCallback<_ethtrack_helper_v1_EthtoolStatsReply__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Version, capabilities held and resident memory of the helper.
+   */
+  GetInfo(argument: _ethtrack_helper_v1_GetInfoRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_ethtrack_helper_v1_HelperInfo__Output>): grpc.ClientUnaryCall;
+  GetInfo(argument: _ethtrack_helper_v1_GetInfoRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_ethtrack_helper_v1_HelperInfo__Output>): grpc.ClientUnaryCall;
+  GetInfo(argument: _ethtrack_helper_v1_GetInfoRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_ethtrack_helper_v1_HelperInfo__Output>): grpc.ClientUnaryCall;
+  GetInfo(argument: _ethtrack_helper_v1_GetInfoRequest, callback: grpc.requestCallback<_ethtrack_helper_v1_HelperInfo__Output>): grpc.ClientUnaryCall;
+  /**
+   * Version, capabilities held and resident memory of the helper.
+   */
+  getInfo(argument: _ethtrack_helper_v1_GetInfoRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_ethtrack_helper_v1_HelperInfo__Output>): grpc.ClientUnaryCall;
+  getInfo(argument: _ethtrack_helper_v1_GetInfoRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_ethtrack_helper_v1_HelperInfo__Output>): grpc.ClientUnaryCall;
+  getInfo(argument: _ethtrack_helper_v1_GetInfoRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_ethtrack_helper_v1_HelperInfo__Output>): grpc.ClientUnaryCall;
+  getInfo(argument: _ethtrack_helper_v1_GetInfoRequest, callback: grpc.requestCallback<_ethtrack_helper_v1_HelperInfo__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Every network interface with driver info and link settings.
+   */
+  ListInterfaces(argument: _ethtrack_helper_v1_ListInterfacesRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_ethtrack_helper_v1_ListInterfacesReply__Output>): grpc.ClientUnaryCall;
+  ListInterfaces(argument: _ethtrack_helper_v1_ListInterfacesRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_ethtrack_helper_v1_ListInterfacesReply__Output>): grpc.ClientUnaryCall;
+  ListInterfaces(argument: _ethtrack_helper_v1_ListInterfacesRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_ethtrack_helper_v1_ListInterfacesReply__Output>): grpc.ClientUnaryCall;
+  ListInterfaces(argument: _ethtrack_helper_v1_ListInterfacesRequest, callback: grpc.requestCallback<_ethtrack_helper_v1_ListInterfacesReply__Output>): grpc.ClientUnaryCall;
+  /**
+   * Every network interface with driver info and link settings.
+   */
+  listInterfaces(argument: _ethtrack_helper_v1_ListInterfacesRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_ethtrack_helper_v1_ListInterfacesReply__Output>): grpc.ClientUnaryCall;
+  listInterfaces(argument: _ethtrack_helper_v1_ListInterfacesRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_ethtrack_helper_v1_ListInterfacesReply__Output>): grpc.ClientUnaryCall;
+  listInterfaces(argument: _ethtrack_helper_v1_ListInterfacesRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_ethtrack_helper_v1_ListInterfacesReply__Output>): grpc.ClientUnaryCall;
+  listInterfaces(argument: _ethtrack_helper_v1_ListInterfacesRequest, callback: grpc.requestCallback<_ethtrack_helper_v1_ListInterfacesReply__Output>): grpc.ClientUnaryCall;
+  
+}
+
+export interface HelperHandlers extends grpc.UntypedServiceImplementation {
+  /**
+   * Selective deletion by filter, with dry run and a cap. Never flushes.
+   */
+  DeleteConntrack: grpc.handleUnaryCall<_ethtrack_helper_v1_ConntrackDeleteRequest__Output, _ethtrack_helper_v1_ConntrackDeleteReply>;
+  
+  /**
+   * A full-table dump streamed in batches of entries, for the flows collector.
+   */
+  DumpConntrack: grpc.handleServerStreamingCall<_ethtrack_helper_v1_ConntrackDumpRequest__Output, _ethtrack_helper_v1_ConntrackEntryBatch>;
+  
+  /**
+   * A full-table dump aggregated in the helper into counts by
+   * family/protocol/state. Bounded by a deadline; never buffers the table.
+   */
+  GetConntrackBreakdown: grpc.handleUnaryCall<_ethtrack_helper_v1_ConntrackBreakdownRequest__Output, _ethtrack_helper_v1_ConntrackBreakdown>;
+  
+  /**
+   * Entry count, limit, buckets and per-CPU statistics (summed, and per CPU
+   * on request) from ctnetlink.
+   */
+  GetConntrackSummary: grpc.handleUnaryCall<_ethtrack_helper_v1_ConntrackSummaryRequest__Output, _ethtrack_helper_v1_ConntrackSummary>;
+  
+  /**
+   * ethtool statistics of the named interfaces. Stat names are sent only when
+   * the caller's generation for an interface differs from the helper's.
+   */
+  GetEthtoolStats: grpc.handleUnaryCall<_ethtrack_helper_v1_EthtoolStatsRequest__Output, _ethtrack_helper_v1_EthtoolStatsReply>;
+  
+  /**
+   * Version, capabilities held and resident memory of the helper.
+   */
+  GetInfo: grpc.handleUnaryCall<_ethtrack_helper_v1_GetInfoRequest__Output, _ethtrack_helper_v1_HelperInfo>;
+  
+  /**
+   * Every network interface with driver info and link settings.
+   */
+  ListInterfaces: grpc.handleUnaryCall<_ethtrack_helper_v1_ListInterfacesRequest__Output, _ethtrack_helper_v1_ListInterfacesReply>;
+  
+}
+
+export interface HelperDefinition extends grpc.ServiceDefinition {
+  DeleteConntrack: MethodDefinition<_ethtrack_helper_v1_ConntrackDeleteRequest, _ethtrack_helper_v1_ConntrackDeleteReply, _ethtrack_helper_v1_ConntrackDeleteRequest__Output, _ethtrack_helper_v1_ConntrackDeleteReply__Output>
+  DumpConntrack: MethodDefinition<_ethtrack_helper_v1_ConntrackDumpRequest, _ethtrack_helper_v1_ConntrackEntryBatch, _ethtrack_helper_v1_ConntrackDumpRequest__Output, _ethtrack_helper_v1_ConntrackEntryBatch__Output>
+  GetConntrackBreakdown: MethodDefinition<_ethtrack_helper_v1_ConntrackBreakdownRequest, _ethtrack_helper_v1_ConntrackBreakdown, _ethtrack_helper_v1_ConntrackBreakdownRequest__Output, _ethtrack_helper_v1_ConntrackBreakdown__Output>
+  GetConntrackSummary: MethodDefinition<_ethtrack_helper_v1_ConntrackSummaryRequest, _ethtrack_helper_v1_ConntrackSummary, _ethtrack_helper_v1_ConntrackSummaryRequest__Output, _ethtrack_helper_v1_ConntrackSummary__Output>
+  GetEthtoolStats: MethodDefinition<_ethtrack_helper_v1_EthtoolStatsRequest, _ethtrack_helper_v1_EthtoolStatsReply, _ethtrack_helper_v1_EthtoolStatsRequest__Output, _ethtrack_helper_v1_EthtoolStatsReply__Output>
+  GetInfo: MethodDefinition<_ethtrack_helper_v1_GetInfoRequest, _ethtrack_helper_v1_HelperInfo, _ethtrack_helper_v1_GetInfoRequest__Output, _ethtrack_helper_v1_HelperInfo__Output>
+  ListInterfaces: MethodDefinition<_ethtrack_helper_v1_ListInterfacesRequest, _ethtrack_helper_v1_ListInterfacesReply, _ethtrack_helper_v1_ListInterfacesRequest__Output, _ethtrack_helper_v1_ListInterfacesReply__Output>
+}

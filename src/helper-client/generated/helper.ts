@@ -1,0 +1,63 @@
+import type * as grpc from '@grpc/grpc-js';
+import type { MessageTypeDefinition } from '@grpc/proto-loader';
+
+import type { ConntrackBreakdown as _ethtrack_helper_v1_ConntrackBreakdown, ConntrackBreakdown__Output as _ethtrack_helper_v1_ConntrackBreakdown__Output } from './ethtrack/helper/v1/ConntrackBreakdown';
+import type { ConntrackBreakdownRequest as _ethtrack_helper_v1_ConntrackBreakdownRequest, ConntrackBreakdownRequest__Output as _ethtrack_helper_v1_ConntrackBreakdownRequest__Output } from './ethtrack/helper/v1/ConntrackBreakdownRequest';
+import type { ConntrackDeleteReply as _ethtrack_helper_v1_ConntrackDeleteReply, ConntrackDeleteReply__Output as _ethtrack_helper_v1_ConntrackDeleteReply__Output } from './ethtrack/helper/v1/ConntrackDeleteReply';
+import type { ConntrackDeleteRequest as _ethtrack_helper_v1_ConntrackDeleteRequest, ConntrackDeleteRequest__Output as _ethtrack_helper_v1_ConntrackDeleteRequest__Output } from './ethtrack/helper/v1/ConntrackDeleteRequest';
+import type { ConntrackDumpRequest as _ethtrack_helper_v1_ConntrackDumpRequest, ConntrackDumpRequest__Output as _ethtrack_helper_v1_ConntrackDumpRequest__Output } from './ethtrack/helper/v1/ConntrackDumpRequest';
+import type { ConntrackEntry as _ethtrack_helper_v1_ConntrackEntry, ConntrackEntry__Output as _ethtrack_helper_v1_ConntrackEntry__Output } from './ethtrack/helper/v1/ConntrackEntry';
+import type { ConntrackEntryBatch as _ethtrack_helper_v1_ConntrackEntryBatch, ConntrackEntryBatch__Output as _ethtrack_helper_v1_ConntrackEntryBatch__Output } from './ethtrack/helper/v1/ConntrackEntryBatch';
+import type { ConntrackSummary as _ethtrack_helper_v1_ConntrackSummary, ConntrackSummary__Output as _ethtrack_helper_v1_ConntrackSummary__Output } from './ethtrack/helper/v1/ConntrackSummary';
+import type { ConntrackSummaryRequest as _ethtrack_helper_v1_ConntrackSummaryRequest, ConntrackSummaryRequest__Output as _ethtrack_helper_v1_ConntrackSummaryRequest__Output } from './ethtrack/helper/v1/ConntrackSummaryRequest';
+import type { Counter as _ethtrack_helper_v1_Counter, Counter__Output as _ethtrack_helper_v1_Counter__Output } from './ethtrack/helper/v1/Counter';
+import type { CpuStats as _ethtrack_helper_v1_CpuStats, CpuStats__Output as _ethtrack_helper_v1_CpuStats__Output } from './ethtrack/helper/v1/CpuStats';
+import type { EthtoolStatsReply as _ethtrack_helper_v1_EthtoolStatsReply, EthtoolStatsReply__Output as _ethtrack_helper_v1_EthtoolStatsReply__Output } from './ethtrack/helper/v1/EthtoolStatsReply';
+import type { EthtoolStatsRequest as _ethtrack_helper_v1_EthtoolStatsRequest, EthtoolStatsRequest__Output as _ethtrack_helper_v1_EthtoolStatsRequest__Output } from './ethtrack/helper/v1/EthtoolStatsRequest';
+import type { GetInfoRequest as _ethtrack_helper_v1_GetInfoRequest, GetInfoRequest__Output as _ethtrack_helper_v1_GetInfoRequest__Output } from './ethtrack/helper/v1/GetInfoRequest';
+import type { HelperClient as _ethtrack_helper_v1_HelperClient, HelperDefinition as _ethtrack_helper_v1_HelperDefinition } from './ethtrack/helper/v1/Helper';
+import type { HelperInfo as _ethtrack_helper_v1_HelperInfo, HelperInfo__Output as _ethtrack_helper_v1_HelperInfo__Output } from './ethtrack/helper/v1/HelperInfo';
+import type { Interface as _ethtrack_helper_v1_Interface, Interface__Output as _ethtrack_helper_v1_Interface__Output } from './ethtrack/helper/v1/Interface';
+import type { InterfaceStats as _ethtrack_helper_v1_InterfaceStats, InterfaceStats__Output as _ethtrack_helper_v1_InterfaceStats__Output } from './ethtrack/helper/v1/InterfaceStats';
+import type { ListInterfacesReply as _ethtrack_helper_v1_ListInterfacesReply, ListInterfacesReply__Output as _ethtrack_helper_v1_ListInterfacesReply__Output } from './ethtrack/helper/v1/ListInterfacesReply';
+import type { ListInterfacesRequest as _ethtrack_helper_v1_ListInterfacesRequest, ListInterfacesRequest__Output as _ethtrack_helper_v1_ListInterfacesRequest__Output } from './ethtrack/helper/v1/ListInterfacesRequest';
+import type { ProtocolStates as _ethtrack_helper_v1_ProtocolStates, ProtocolStates__Output as _ethtrack_helper_v1_ProtocolStates__Output } from './ethtrack/helper/v1/ProtocolStates';
+import type { StateCount as _ethtrack_helper_v1_StateCount, StateCount__Output as _ethtrack_helper_v1_StateCount__Output } from './ethtrack/helper/v1/StateCount';
+import type { StatsQuery as _ethtrack_helper_v1_StatsQuery, StatsQuery__Output as _ethtrack_helper_v1_StatsQuery__Output } from './ethtrack/helper/v1/StatsQuery';
+
+type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
+  new(...args: ConstructorParameters<Constructor>): Subtype;
+};
+
+export interface ProtoGrpcType {
+  ethtrack: {
+    helper: {
+      v1: {
+        ConntrackBreakdown: MessageTypeDefinition<_ethtrack_helper_v1_ConntrackBreakdown, _ethtrack_helper_v1_ConntrackBreakdown__Output>
+        ConntrackBreakdownRequest: MessageTypeDefinition<_ethtrack_helper_v1_ConntrackBreakdownRequest, _ethtrack_helper_v1_ConntrackBreakdownRequest__Output>
+        ConntrackDeleteReply: MessageTypeDefinition<_ethtrack_helper_v1_ConntrackDeleteReply, _ethtrack_helper_v1_ConntrackDeleteReply__Output>
+        ConntrackDeleteRequest: MessageTypeDefinition<_ethtrack_helper_v1_ConntrackDeleteRequest, _ethtrack_helper_v1_ConntrackDeleteRequest__Output>
+        ConntrackDumpRequest: MessageTypeDefinition<_ethtrack_helper_v1_ConntrackDumpRequest, _ethtrack_helper_v1_ConntrackDumpRequest__Output>
+        ConntrackEntry: MessageTypeDefinition<_ethtrack_helper_v1_ConntrackEntry, _ethtrack_helper_v1_ConntrackEntry__Output>
+        ConntrackEntryBatch: MessageTypeDefinition<_ethtrack_helper_v1_ConntrackEntryBatch, _ethtrack_helper_v1_ConntrackEntryBatch__Output>
+        ConntrackSummary: MessageTypeDefinition<_ethtrack_helper_v1_ConntrackSummary, _ethtrack_helper_v1_ConntrackSummary__Output>
+        ConntrackSummaryRequest: MessageTypeDefinition<_ethtrack_helper_v1_ConntrackSummaryRequest, _ethtrack_helper_v1_ConntrackSummaryRequest__Output>
+        Counter: MessageTypeDefinition<_ethtrack_helper_v1_Counter, _ethtrack_helper_v1_Counter__Output>
+        CpuStats: MessageTypeDefinition<_ethtrack_helper_v1_CpuStats, _ethtrack_helper_v1_CpuStats__Output>
+        EthtoolStatsReply: MessageTypeDefinition<_ethtrack_helper_v1_EthtoolStatsReply, _ethtrack_helper_v1_EthtoolStatsReply__Output>
+        EthtoolStatsRequest: MessageTypeDefinition<_ethtrack_helper_v1_EthtoolStatsRequest, _ethtrack_helper_v1_EthtoolStatsRequest__Output>
+        GetInfoRequest: MessageTypeDefinition<_ethtrack_helper_v1_GetInfoRequest, _ethtrack_helper_v1_GetInfoRequest__Output>
+        Helper: SubtypeConstructor<typeof grpc.Client, _ethtrack_helper_v1_HelperClient> & { service: _ethtrack_helper_v1_HelperDefinition }
+        HelperInfo: MessageTypeDefinition<_ethtrack_helper_v1_HelperInfo, _ethtrack_helper_v1_HelperInfo__Output>
+        Interface: MessageTypeDefinition<_ethtrack_helper_v1_Interface, _ethtrack_helper_v1_Interface__Output>
+        InterfaceStats: MessageTypeDefinition<_ethtrack_helper_v1_InterfaceStats, _ethtrack_helper_v1_InterfaceStats__Output>
+        ListInterfacesReply: MessageTypeDefinition<_ethtrack_helper_v1_ListInterfacesReply, _ethtrack_helper_v1_ListInterfacesReply__Output>
+        ListInterfacesRequest: MessageTypeDefinition<_ethtrack_helper_v1_ListInterfacesRequest, _ethtrack_helper_v1_ListInterfacesRequest__Output>
+        ProtocolStates: MessageTypeDefinition<_ethtrack_helper_v1_ProtocolStates, _ethtrack_helper_v1_ProtocolStates__Output>
+        StateCount: MessageTypeDefinition<_ethtrack_helper_v1_StateCount, _ethtrack_helper_v1_StateCount__Output>
+        StatsQuery: MessageTypeDefinition<_ethtrack_helper_v1_StatsQuery, _ethtrack_helper_v1_StatsQuery__Output>
+      }
+    }
+  }
+}
+
