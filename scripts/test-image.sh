@@ -51,7 +51,8 @@ fail() {
 
 # --- Base images ------------------------------------------------------------
 
-# The names the Dockerfile's FROM lines give, with its ARG defaults applied.
+# The names the Dockerfile's FROM lines give, with its ARG defaults applied,
+# in order (the last is the runtime stage's base).
 base_images() {
 	local -A args=() stages=()
 	local line name value
@@ -67,7 +68,7 @@ base_images() {
 			[[ $value == */* ]] || value=docker.io/library/$value
 			echo "$value"
 		fi
-	done <deploy/container/Dockerfile | sort -u
+	done <deploy/container/Dockerfile | awk '!seen[$0]++'
 }
 
 start=$(now)
@@ -101,7 +102,10 @@ start=$(now)
 	}
 build_seconds=$(elapsed "$start")
 size=$("${PODMAN[@]}" image inspect --format '{{.Size}}' "$IMAGE")
-say "built $IMAGE in $build_seconds s; image size $((size / 1000000)) MB"
+runtime_base=$(base_images | tail -1)
+base_size=$("${PODMAN[@]}" image inspect --format '{{.Size}}' "$runtime_base")
+say "built $IMAGE in $build_seconds s; image size $((size / 1000000)) MB" \
+	"($((base_size / 1000000)) MB of it $runtime_base)"
 
 # --- Run as the DaemonSet does ------------------------------------------------
 
