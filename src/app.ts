@@ -6,13 +6,13 @@ import type { CollectorDefinition } from './collector';
 import { COLLECTORS } from './collectors';
 import type { Config } from './config';
 import { ConntrackPruner } from './conntrack-prune';
-import { getNumber } from './flags';
+import { getBool, getNumber } from './flags';
 import { GcLoop } from './gc';
 import { collectorService, HELPER_SERVICE, HealthServer } from './health-server';
 import { HelperSupervisor } from './helper-supervisor';
 import { boundPort, createApp, listen } from './http-server';
 import type { Logger } from './logger';
-import { buildJobs } from './registry';
+import { buildJobs, DISABLE_DEFAULTS } from './registry';
 import { Runner } from './runner';
 import { SelfMetrics } from './self-metrics';
 import { VERSION } from './version';
@@ -106,6 +106,11 @@ export class Ethtrack {
         jobs: this.runner.statuses,
       }),
     });
+    if (this.runner.statuses.length === 0) {
+      logger.info('no collector enabled: serving only ethtrack’s own metrics', {
+        disable_defaults: getBool(config.flags, DISABLE_DEFAULTS),
+      });
+    }
     // Listen first, so a port already in use fails before a helper is spawned.
     this.server = await listen(app, config.listen, config.web, logger);
     await this.health.listen(config.grpcListen);
