@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import YAML from 'yaml';
-import { hasCommand, runSync } from './support/exec';
+import { KUBECTL_SKIP, kustomize } from './support/kubectl';
 
 const BASE = path.resolve(__dirname, '..', '..', 'deploy', 'kubernetes');
 
@@ -50,10 +50,8 @@ const container = (name: string): Container => {
 };
 
 describe('kubernetes base', () => {
-  it('builds with kubectl kustomize', { skip: !hasCommand('kubectl') && 'kubectl is not installed' }, () => {
-    const result = runSync('kubectl', ['kustomize', BASE]);
-    assert.equal(result.status, 0, result.stderr);
-    const kinds = YAML.parseAllDocuments(result.stdout).map((doc) => (doc.toJSON() as { kind: string }).kind);
+  it('builds with kubectl kustomize', { skip: KUBECTL_SKIP }, () => {
+    const kinds = YAML.parseAllDocuments(kustomize(BASE)).map((doc) => (doc.toJSON() as { kind: string }).kind);
     assert.deepEqual(kinds.sort(), ['DaemonSet', 'Service', 'ServiceAccount']);
   });
 
