@@ -32,6 +32,13 @@ if ((${#missing[@]})); then
 	fi
 fi
 
+# The deploy tests build the kustomize manifests with kubectl's kustomize.
+# Debian's kubernetes-client (1.20) is too old for components, so it is not
+# installed here; without kubectl those tests skip, and fail under CI=true.
+if ! command -v kubectl >/dev/null; then
+	echo "setup: kubectl not found (1.27+ from pkgs.k8s.io): deploy tests will skip, or fail under CI=true" >&2
+fi
+
 # Node modules: reinstall only when the lock file changed since the last install.
 if [[ ! -f node_modules/.package-lock.json ]] || [[ package-lock.json -nt node_modules/.package-lock.json ]]; then
 	echo "setup: installing node modules" >&2

@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Integration suites that need no root: they read files and run promtool/kubectl.
-ROOTLESS_INTEGRATION=(dashboards rules deploy)
+ROOTLESS_INTEGRATION=(dashboards rules deploy kustomize)
 
 if (($#)); then
 	[[ $(id -u) -eq 0 ]] && make -s -C src/helper asan

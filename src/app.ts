@@ -4,11 +4,11 @@
 import type http from 'node:http';
 import { COLLECTORS } from './collectors';
 import type { CollectorDefinition } from './collectors/collector';
-import { buildJobs } from './collectors/registry';
+import { buildJobs, DISABLE_DEFAULTS } from './collectors/registry';
 import { Runner } from './collectors/runner';
 import type { Config } from './config';
 import { SelfMetrics } from './exposition/self-metrics';
-import { getNumber } from './flags';
+import { getBool, getNumber } from './flags';
 import { GcLoop } from './gc/loop';
 import { ConntrackPruner } from './gc/prune';
 import { HelperSupervisor } from './helper-client/supervisor';
@@ -106,6 +106,11 @@ export class Ethtrack {
         jobs: this.runner.statuses,
       }),
     });
+    if (this.runner.statuses.length === 0) {
+      logger.info('no collector enabled: serving only ethtrack’s own metrics', {
+        disable_defaults: getBool(config.flags, DISABLE_DEFAULTS),
+      });
+    }
     // Listen first, so a port already in use fails before a helper is spawned.
     this.server = await listen(app, config.listen, config.web, logger);
     await this.health.listen(config.grpcListen);

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import { COLLECTORS } from './collectors';
 import type { CollectorDefinition } from './collectors/collector';
-import { collectorFlags } from './collectors/registry';
+import { collectorFlags, DISABLE_DEFAULTS } from './collectors/registry';
 import {
   type FlagSpec,
   type FlagValues,
@@ -96,8 +96,18 @@ export const SERVICE_FLAGS: readonly FlagSpec[] = [
   { name: 'help', kind: 'bool', default: false, help: 'Show this help and exit.' },
 ];
 
-export function allFlags(collectors: readonly CollectorDefinition[] = COLLECTORS): FlagSpec[] {
-  return [...SERVICE_FLAGS, ...collectorFlags(collectors)];
+export function allFlags(collectors: readonly CollectorDefinition[] = COLLECTORS, disableDefaults = false): FlagSpec[] {
+  return [...SERVICE_FLAGS, ...collectorFlags(collectors, disableDefaults)];
+}
+
+/**
+ * `--collector.disable-defaults` changes the other flags' defaults, so it is
+ * read first and the command line parsed again with every collector off
+ * unless named: `--collector.ethtool` then wins, wherever it stands.
+ */
+function parseAll(collectors: readonly CollectorDefinition[], argv: readonly string[]): FlagValues {
+  const flags = parseFlags(allFlags(collectors), argv);
+  return getBool(flags, DISABLE_DEFAULTS) ? parseFlags(allFlags(collectors, true), argv) : flags;
 }
 
 export interface Config {
@@ -114,7 +124,7 @@ export interface Config {
 }
 
 export function loadConfig(argv: readonly string[], collectors: readonly CollectorDefinition[] = COLLECTORS): Config {
-  const flags = parseFlags(allFlags(collectors), argv);
+  const flags = parseAll(collectors, argv);
   const telemetryPath = getString(flags, 'web.telemetry-path');
   if (!telemetryPath.startsWith('/') || telemetryPath === '/') {
     throw new UsageError(

@@ -1,17 +1,31 @@
 // The collector registry: turns collector definitions into the
-// `--collector.<name>`, `--collector.<name>.schedule` and sub-flags, and
-// builds the enabled collectors' jobs from validated flag values.
+// `--collector.<name>`, `--collector.<name>.schedule` and sub-flags (plus
+// node_exporter's `--collector.disable-defaults`), and builds the enabled
+// collectors' jobs from validated flag values.
 
 import { type FlagSpec, type FlagValues, getBool, getString } from '../flags';
 import type { Collector, CollectorDefinition, CollectorDeps } from './collector';
 
-export function collectorFlags(definitions: readonly CollectorDefinition[]): FlagSpec[] {
-  const specs: FlagSpec[] = [];
+export const DISABLE_DEFAULTS = 'collector.disable-defaults';
+
+/**
+ * With `disableDefaults` every `--collector.<name>` defaults to off, so only
+ * collectors enabled by name run: node_exporter's `--collector.disable-defaults`.
+ */
+export function collectorFlags(definitions: readonly CollectorDefinition[], disableDefaults = false): FlagSpec[] {
+  const specs: FlagSpec[] = [
+    {
+      name: DISABLE_DEFAULTS,
+      kind: 'bool',
+      default: false,
+      help: 'Disable every collector by default; only those enabled by name (--collector.<name>) run.',
+    },
+  ];
   for (const def of definitions) {
     specs.push({
       name: `collector.${def.name}`,
       kind: 'bool',
-      default: def.defaultEnabled,
+      default: disableDefaults ? false : def.defaultEnabled,
       help: `Enable the ${def.name} collector: ${def.help}`,
     });
     specs.push({

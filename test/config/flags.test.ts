@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { COLLECTORS } from '../../src/collectors';
+import { enabledCollectors } from '../../src/collectors/registry';
 import { allFlags, loadConfig } from '../../src/config';
 import { parseDuration, parseFlags, parseListenAddress, UsageError } from '../../src/flags';
 
@@ -106,5 +108,27 @@ describe('flags', () => {
     assert.deepEqual(parseListenAddress('[::1]:10160'), { host: '::1', port: 10160 });
     assert.deepEqual(parseListenAddress('127.0.0.1:0'), { host: '127.0.0.1', port: 0 });
     assert.equal(parseListenAddress('localhost'), undefined);
+  });
+
+  it('--collector.disable-defaults runs only the collectors enabled by name, wherever they stand', () => {
+    const enabled = (...args: string[]) =>
+      enabledCollectors(COLLECTORS, loadConfig([...base, ...args]).flags).map((def) => def.name);
+    assert.deepEqual(enabled(), ['ethtool', 'conntrack']);
+    assert.deepEqual(enabled('--collector.disable-defaults'), []);
+    assert.deepEqual(enabled('--collector.disable-defaults', '--collector.ethtool'), ['ethtool']);
+    assert.deepEqual(enabled('--collector.ethtool', '--collector.disable-defaults'), ['ethtool']);
+    assert.deepEqual(enabled('--collector.disable-defaults', '--collector.flows=true'), ['flows']);
+    assert.deepEqual(enabled('--collector.disable-defaults', '--collector.flows', '--no-collector.flows'), []);
+    assert.deepEqual(enabled('--collector.disable-defaults=false', '--collector.flows'), [
+      'ethtool',
+      'conntrack',
+      'flows',
+    ]);
+    assert.deepEqual(enabled('--no-collector.disable-defaults'), ['ethtool', 'conntrack']);
+    // Sub-flags of a collector that is off are still validated.
+    assert.throws(
+      () => loadConfig([...base, '--collector.disable-defaults', '--collector.ethtool.schedule=nope']),
+      /--collector\.ethtool\.schedule/,
+    );
   });
 });

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import YAML from 'yaml';
 import { PATHS } from '../../src/paths';
-import { hasCommand, runSync } from '../support/exec';
+import { KUBECTL_SKIP, kustomize } from '../support/kubectl';
 
 const BASE = PATHS.kubernetes;
 
@@ -51,10 +51,8 @@ const container = (name: string): Container => {
 };
 
 describe('kubernetes base', () => {
-  it('builds with kubectl kustomize', { skip: !hasCommand('kubectl') && 'kubectl is not installed' }, () => {
-    const result = runSync('kubectl', ['kustomize', BASE]);
-    assert.equal(result.status, 0, result.stderr);
-    const kinds = YAML.parseAllDocuments(result.stdout).map((doc) => (doc.toJSON() as { kind: string }).kind);
+  it('builds with kubectl kustomize', { skip: KUBECTL_SKIP }, () => {
+    const kinds = YAML.parseAllDocuments(kustomize(BASE)).map((doc) => (doc.toJSON() as { kind: string }).kind);
     assert.deepEqual(kinds.sort(), ['DaemonSet', 'Service', 'ServiceAccount']);
   });
 
