@@ -83,7 +83,7 @@ export function lineDiff(expected: string, actual: string, context = 2): string 
     if (i < a.length && j < b.length && a[i] === b[j]) {
       ops.push([' ', a[i++]]);
       j++;
-    } else if (j < b.length && (i === a.length || lcs[i][j + 1] >= lcs[i + 1][j])) {
+    } else if (j < b.length && (i === a.length || lcs[i][j + 1] > lcs[i + 1][j])) {
       ops.push(['+', b[j++]]);
     } else {
       ops.push(['-', a[i++]]);
