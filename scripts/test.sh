@@ -5,12 +5,21 @@
 # ethtool, promtool and Prometheus. As any other user: every suite that needs
 # no root (unit tests, golden expositions from recorded helper replies, and
 # the integration suites that only run promtool or kubectl), and one line
-# naming the suites it skipped and why.
+# naming the suites it skipped and why. UPDATE_GOLDEN=1 (or -u) rewrites the
+# golden expositions; `npm run fixtures:record` (root) records their replies.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Integration suites that need no root: they read files and run promtool/kubectl.
 ROOTLESS_INTEGRATION=(dashboards rules deploy kustomize)
+
+# -u (node_exporter's end-to-end-test.sh -u): rewrite the golden expositions
+# under test/fixtures/golden/ instead of comparing against them.
+args=()
+for arg in "$@"; do
+	if [[ $arg == -u ]]; then export UPDATE_GOLDEN=1; else args+=("$arg"); fi
+done
+set -- ${args[@]+"${args[@]}"}
 
 if (($#)); then
 	[[ $(id -u) -eq 0 ]] && make -s -C src/helper asan

@@ -5,7 +5,7 @@
 
 import type { RenderedFamily } from '../exposition/family';
 import type { FlagSpec, FlagValues } from '../flags';
-import type { HelperClient } from '../helper-client/client';
+import type { HelperApi } from '../helper-client/calls';
 import type { Logger } from '../logger';
 
 /**
@@ -35,7 +35,7 @@ export interface Collector {
    * helper's FAILED_PRECONDITION) is turned into NoData by the runner, so a
    * collector need not catch it.
    */
-  collect(helper: HelperClient): Promise<RenderedFamily[] | NoData>;
+  collect(helper: HelperApi): Promise<RenderedFamily[] | NoData>;
 }
 
 export interface CollectorDeps {

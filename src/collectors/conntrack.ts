@@ -6,7 +6,7 @@
 
 import { type RenderedFamily, renderFamily } from '../exposition/family';
 import { getBool, getNumber, getString } from '../flags';
-import type { HelperClient } from '../helper-client/client';
+import type { HelperApi } from '../helper-client/calls';
 import type { Logger } from '../logger';
 import { type Collector, type CollectorDefinition, type NoData, noData } from './collector';
 import { CONNTRACK, CONNTRACK_STATS, conntrackStat } from './metrics';
@@ -20,7 +20,7 @@ export class ConntrackSummaryCollector implements Collector {
 
   constructor(readonly schedule: string) {}
 
-  async collect(helper: HelperClient): Promise<RenderedFamily[] | NoData> {
+  async collect(helper: HelperApi): Promise<RenderedFamily[] | NoData> {
     const summary = await helper.conntrackSummary(false);
     if (!summary.available) return noData(NOT_LOADED);
     const one = (value: number) => [{ labels: {}, value }];
@@ -44,7 +44,7 @@ export class ConntrackBreakdownCollector implements Collector {
     private readonly logger: Logger,
   ) {}
 
-  async collect(helper: HelperClient): Promise<RenderedFamily[]> {
+  async collect(helper: HelperApi): Promise<RenderedFamily[]> {
     const breakdown = await helper.conntrackBreakdown(this.dumpTimeoutMs);
     if (breakdown.truncated) {
       this.logger.warn('conntrack dump cut off by --collector.conntrack.dump-timeout; counts are partial', {

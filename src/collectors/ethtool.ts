@@ -10,7 +10,7 @@ import { TextBufferPool } from '../exposition/text-buffer';
 import { escapeLabelValue } from '../exposition/value-format';
 import { type FlagValues, getRegex } from '../flags';
 import type { NetInterface } from '../helper-client/api';
-import type { HelperClient } from '../helper-client/client';
+import type { HelperApi } from '../helper-client/calls';
 import { EthtoolStatsDecoder } from '../helper-client/ethtool-stats-decoder';
 import type { Logger } from '../logger';
 import type { Collector, CollectorDefinition } from './collector';
@@ -46,7 +46,7 @@ export class EthtoolCollector implements Collector {
   private readonly buffers = new TextBufferPool();
   /** Devices already logged as giving no stats (or failing), with the reason logged. */
   private readonly reported = new Map<string, string>();
-  private lastHelper: HelperClient | undefined;
+  private lastHelper: HelperApi | undefined;
 
   constructor(
     readonly schedule: string,
@@ -91,7 +91,7 @@ export class EthtoolCollector implements Collector {
     for (const key of this.suffixCache.keys()) if (!used.has(key)) this.suffixCache.delete(key);
   }
 
-  async collect(helper: HelperClient): Promise<RenderedFamily[]> {
+  async collect(helper: HelperApi): Promise<RenderedFamily[]> {
     // A new helper numbers its string-set generations afresh.
     if (helper !== this.lastHelper) {
       this.names.clear();

@@ -8,7 +8,7 @@ import net from 'node:net';
 import os from 'node:os';
 import { type RenderedFamily, renderFamily, samplePrefix } from '../exposition/family';
 import { getNumber } from '../flags';
-import type { HelperClient } from '../helper-client/client';
+import type { HelperApi } from '../helper-client/calls';
 import { ConntrackDumpDecoder, type EntryView } from '../helper-client/conntrack-dump-decoder';
 import type { Logger } from '../logger';
 import type { Collector, CollectorDefinition } from './collector';
@@ -316,6 +316,8 @@ export class FlowsCollector implements Collector {
   private local = new Set<string>();
   private warnedAccounting = false;
   private readonly decoder = new ConntrackDumpDecoder();
+  /** This node's addresses, which decide a connection's peer; a replay test gives the recorded node's. */
+  addresses: () => Set<string> = localAddresses;
 
   constructor(
     readonly schedule: string,
@@ -326,8 +328,8 @@ export class FlowsCollector implements Collector {
     this.table = new FlowTable(maxSeries, (address) => this.local.has(address));
   }
 
-  async collect(helper: HelperClient): Promise<RenderedFamily[]> {
-    this.local = localAddresses();
+  async collect(helper: HelperApi): Promise<RenderedFamily[]> {
+    this.local = this.addresses();
     const now = Date.now();
     const { table } = this;
     table.beginCycle();

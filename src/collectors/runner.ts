@@ -7,7 +7,8 @@ import cron, { type ScheduledTask } from 'node-cron';
 import type { RenderedFamily } from '../exposition/family';
 import type { SelfMetrics } from '../exposition/self-metrics';
 import { Snapshot } from '../exposition/snapshot';
-import { HelperCallError, type HelperClient } from '../helper-client/client';
+import type { HelperApi } from '../helper-client/calls';
+import { HelperCallError } from '../helper-client/client';
 import type { Logger } from '../logger';
 import { type Collector, isNoData, type NoData, noData } from './collector';
 
@@ -64,7 +65,7 @@ export class Runner extends EventEmitter {
 
   constructor(
     jobs: readonly Collector[],
-    private readonly helper: () => HelperClient,
+    private readonly helper: () => HelperApi,
     private readonly metrics: SelfMetrics,
     private readonly logger: Logger,
   ) {

@@ -6,7 +6,7 @@
 
 import type { SelfMetrics } from '../exposition/self-metrics';
 import type { ConntrackDeleteRequest, StateCount } from '../helper-client/api';
-import type { HelperClient } from '../helper-client/client';
+import type { HelperApi } from '../helper-client/calls';
 import type { Logger } from '../logger';
 
 export const PRUNE_RULES: ConntrackDeleteRequest['rules'] = [
@@ -24,7 +24,7 @@ export interface PruneOptions {
 export class ConntrackPruner {
   constructor(
     private readonly options: PruneOptions,
-    private readonly helper: () => HelperClient,
+    private readonly helper: () => HelperApi,
     private readonly metrics: SelfMetrics,
     private readonly logger: Logger,
   ) {}

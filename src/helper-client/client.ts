@@ -16,6 +16,7 @@ import type {
   ListInterfacesReply,
   StatsQuery,
 } from './api';
+import type { HelperApi } from './calls';
 
 export const PROTO_DIR = PATHS.proto;
 
@@ -86,7 +87,15 @@ export class HelperCallError extends Error {
   }
 }
 
-export class HelperClient {
+/**
+ * The Helper service's methods (paths, serializers, proto-loader's decoders)
+ * as this client uses them: recorded replies are decoded by the same code.
+ */
+export function helperService(): grpc.ServiceDefinition {
+  return constructors().helper.service;
+}
+
+export class HelperClient implements HelperApi {
   private readonly helper: grpc.Client;
   private readonly health: grpc.Client;
 

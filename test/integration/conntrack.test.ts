@@ -9,7 +9,7 @@ import {
   background,
   conntrackStats,
   countByState,
-  type InsertSpec,
+  everyStateEntries,
   insertEntry,
   linkPair,
   listEntries,
@@ -17,52 +17,12 @@ import {
   until,
 } from '../support/conntrack';
 
-const { A4, B4, A6, B6 } = ADDRESSES;
+const { B4, B6 } = ADDRESSES;
 
 import { hasCommand, run } from '../support/exec';
 import { Exporter } from '../support/exporter';
 import { parseExposition, sampleValue, select } from '../support/exposition';
 import { Netns } from '../support/netns';
-
-/** Every tcp state the kernel has, plus udp, sctp, gre and an unnamed protocol, in both families. */
-function insertedEntries(): InsertSpec[] {
-  const specs: InsertSpec[] = [];
-  let port = 41000;
-  const tcp = (src: string, dst: string, state: string, status?: string) =>
-    specs.push({ protocol: 'tcp', src, dst, sport: port++, dport: 80, state, status });
-  for (const [src, dst] of [
-    [A4, B4],
-    [A6, B6],
-  ]) {
-    tcp(src, dst, 'SYN_SENT');
-    tcp(src, dst, 'SYN_RECV', 'SEEN_REPLY');
-    tcp(src, dst, 'ESTABLISHED', 'SEEN_REPLY,ASSURED');
-    tcp(src, dst, 'ESTABLISHED', 'SEEN_REPLY,ASSURED');
-    tcp(src, dst, 'FIN_WAIT', 'SEEN_REPLY,ASSURED');
-    tcp(src, dst, 'CLOSE_WAIT', 'SEEN_REPLY,ASSURED');
-    tcp(src, dst, 'LAST_ACK', 'SEEN_REPLY,ASSURED');
-    tcp(src, dst, 'TIME_WAIT', 'SEEN_REPLY,ASSURED');
-    tcp(src, dst, 'TIME_WAIT', 'SEEN_REPLY,ASSURED');
-    tcp(src, dst, 'CLOSE', 'SEEN_REPLY');
-    specs.push({ protocol: 'udp', src, dst, sport: port++, dport: 53 });
-    specs.push({ protocol: 'udp', src, dst, sport: port++, dport: 53 });
-    specs.push({ protocol: 'udp', src, dst, sport: port++, dport: 53, status: 'SEEN_REPLY' });
-    specs.push({ protocol: 'udp', src, dst, sport: port++, dport: 53, status: 'SEEN_REPLY,ASSURED' });
-  }
-  specs.push({
-    protocol: 'sctp',
-    src: A4,
-    dst: B4,
-    sport: port++,
-    dport: 5001,
-    state: 'ESTABLISHED',
-    status: 'SEEN_REPLY',
-    extra: ['--orig-vtag', '1', '--reply-vtag', '2'],
-  });
-  specs.push({ protocol: 'gre', src: A4, dst: B4, extra: ['--srckey', '1', '--dstkey', '2'] });
-  specs.push({ protocol: '253', src: A4, dst: B4 });
-  return specs;
-}
 
 const INVALID_TCP = `
 import socket, struct, sys
@@ -82,7 +42,7 @@ describe('conntrack collector on real entries', () => {
     b = await Netns.create('ct-b');
     await trackConnections(a);
     await linkPair(a, b);
-    for (const spec of insertedEntries()) await insertEntry(a, spec);
+    for (const spec of everyStateEntries()) await insertEntry(a, spec);
 
     // Real traffic: a closed http exchange (tcp), a connection held open,
     // pings in both families, and udp to a closed port (never replied).

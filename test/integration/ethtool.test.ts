@@ -4,20 +4,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { mapStatNames } from '../../src/collectors/ethtool-stat-names';
+import { parseEthtoolS } from '../support/ethtool';
 import { hasCommand, run, sleep } from '../support/exec';
 import { Exporter } from '../support/exporter';
 import { parseExposition, sampleValue, select } from '../support/exposition';
 import { Netns } from '../support/netns';
-
-/** `ethtool -S` as ordered [raw name, value] pairs. */
-export function parseEthtoolS(text: string): [string, number][] {
-  const stats: [string, number][] = [];
-  for (const line of text.split('\n').slice(1)) {
-    const match = /^\s*(.+?):\s+(\d+)\s*$/.exec(line);
-    if (match) stats.push([match[1].trim(), Number(match[2])]);
-  }
-  return stats;
-}
 
 async function quietNamespace(ns: Netns): Promise<void> {
   // No IPv6 autoconfiguration chatter ticking counters while we compare.

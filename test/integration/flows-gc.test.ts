@@ -8,6 +8,7 @@ import {
   ADDRESSES,
   background,
   countByState,
+  flowOracle,
   insertEntry,
   type ListedEntry,
   linkPair,
@@ -116,24 +117,6 @@ describe('the conntrack GC loop starts only for a consumer', () => {
       });
     }));
 });
-
-/** Flow counters per series key `direction|protocol|peer|port` as conntrack -L's accounting adds them up. */
-function flowOracle(entries: ListedEntry[], local: Set<string>): Map<string, { bytes: number; packets: number }> {
-  const sums = new Map<string, { bytes: number; packets: number }>();
-  const add = (key: string, bytes: number, packets: number) => {
-    const sum = sums.get(key) ?? { bytes: 0, packets: 0 };
-    sum.bytes += bytes;
-    sum.packets += packets;
-    sums.set(key, sum);
-  };
-  for (const e of entries) {
-    const peer = local.has(e.origDst) && !local.has(e.origSrc) ? e.origSrc : e.origDst;
-    const port = ['tcp', 'udp', 'sctp'].includes(e.protocol) ? e.origDport : '';
-    add(`original|${e.protocol}|${peer}|${port}`, e.origBytes, e.origPackets);
-    add(`reply|${e.protocol}|${peer}|${port}`, e.replyBytes, e.replyPackets);
-  }
-  return new Map([...sums].sort());
-}
 
 function exportedFlows(samples: ParsedSample[]): Map<string, { bytes: number; packets: number }> {
   const flows = new Map<string, { bytes: number; packets: number }>();

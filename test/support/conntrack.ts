@@ -69,6 +69,47 @@ export interface InsertSpec {
   extra?: string[];
 }
 
+/** conntrack -I specs for every tcp state the kernel has, plus udp, sctp, gre and an unnamed protocol, in both families. */
+export function everyStateEntries(): InsertSpec[] {
+  const { A4, B4, A6, B6 } = ADDRESSES;
+  const specs: InsertSpec[] = [];
+  let port = 41000;
+  const tcp = (src: string, dst: string, state: string, status?: string) =>
+    specs.push({ protocol: 'tcp', src, dst, sport: port++, dport: 80, state, status });
+  for (const [src, dst] of [
+    [A4, B4],
+    [A6, B6],
+  ]) {
+    tcp(src, dst, 'SYN_SENT');
+    tcp(src, dst, 'SYN_RECV', 'SEEN_REPLY');
+    tcp(src, dst, 'ESTABLISHED', 'SEEN_REPLY,ASSURED');
+    tcp(src, dst, 'ESTABLISHED', 'SEEN_REPLY,ASSURED');
+    tcp(src, dst, 'FIN_WAIT', 'SEEN_REPLY,ASSURED');
+    tcp(src, dst, 'CLOSE_WAIT', 'SEEN_REPLY,ASSURED');
+    tcp(src, dst, 'LAST_ACK', 'SEEN_REPLY,ASSURED');
+    tcp(src, dst, 'TIME_WAIT', 'SEEN_REPLY,ASSURED');
+    tcp(src, dst, 'TIME_WAIT', 'SEEN_REPLY,ASSURED');
+    tcp(src, dst, 'CLOSE', 'SEEN_REPLY');
+    specs.push({ protocol: 'udp', src, dst, sport: port++, dport: 53 });
+    specs.push({ protocol: 'udp', src, dst, sport: port++, dport: 53 });
+    specs.push({ protocol: 'udp', src, dst, sport: port++, dport: 53, status: 'SEEN_REPLY' });
+    specs.push({ protocol: 'udp', src, dst, sport: port++, dport: 53, status: 'SEEN_REPLY,ASSURED' });
+  }
+  specs.push({
+    protocol: 'sctp',
+    src: A4,
+    dst: B4,
+    sport: port++,
+    dport: 5001,
+    state: 'ESTABLISHED',
+    status: 'SEEN_REPLY',
+    extra: ['--orig-vtag', '1', '--reply-vtag', '2'],
+  });
+  specs.push({ protocol: 'gre', src: A4, dst: B4, extra: ['--srckey', '1', '--dstkey', '2'] });
+  specs.push({ protocol: '253', src: A4, dst: B4 });
+  return specs;
+}
+
 /** `conntrack -I`: the family follows from the addresses. */
 export async function insertEntry(ns: Netns, spec: InsertSpec): Promise<void> {
   const args = ['-I', '-p', spec.protocol, '-s', spec.src, '-d', spec.dst, '-t', HOLD_SECONDS];
@@ -156,9 +197,34 @@ export function countByState(entries: ListedEntry[]): Map<string, number> {
   return new Map([...counts].sort());
 }
 
+/** Flow counters per series key `direction|protocol|peer|port` as conntrack -L's accounting adds them up. */
+export function flowOracle(
+  entries: ListedEntry[],
+  local: Set<string>,
+): Map<string, { bytes: number; packets: number }> {
+  const sums = new Map<string, { bytes: number; packets: number }>();
+  const add = (key: string, bytes: number, packets: number) => {
+    const sum = sums.get(key) ?? { bytes: 0, packets: 0 };
+    sum.bytes += bytes;
+    sum.packets += packets;
+    sums.set(key, sum);
+  };
+  for (const e of entries) {
+    const peer = local.has(e.origDst) && !local.has(e.origSrc) ? e.origSrc : e.origDst;
+    const port = ['tcp', 'udp', 'sctp'].includes(e.protocol) ? e.origDport : '';
+    add(`original|${e.protocol}|${peer}|${port}`, e.origBytes, e.origPackets);
+    add(`reply|${e.protocol}|${peer}|${port}`, e.replyBytes, e.replyPackets);
+  }
+  return new Map([...sums].sort());
+}
+
 /** `conntrack -S`, each statistic summed over CPUs. */
 export async function conntrackStats(ns: Netns): Promise<Map<string, number>> {
-  const out = await ns.exec('conntrack', ['-S']);
+  return parseConntrackStats(await ns.exec('conntrack', ['-S']));
+}
+
+/** `conntrack -S` text, each statistic summed over CPUs. */
+export function parseConntrackStats(out: string): Map<string, number> {
   const sums = new Map<string, number>();
   for (const line of out.split('\n')) {
     for (const [, name, value] of line.matchAll(/(\w+)=(\d+)/g)) {

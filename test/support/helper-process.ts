@@ -10,6 +10,7 @@ import path from 'node:path';
 import { HelperCallError, HelperClient } from '../../src/helper-client/client';
 import { run, runSync, sleep } from './exec';
 import { ROOT } from './exporter';
+import type { Netns } from './netns';
 
 export interface Identity {
   uid: number;
@@ -61,11 +62,14 @@ export class HelperProcess {
   static async start(
     binary: string,
     socketPath: string,
-    options: { as?: Identity; args?: string[]; env?: NodeJS.ProcessEnv } = {},
+    options: { as?: Identity; args?: string[]; env?: NodeJS.ProcessEnv; ns?: Netns } = {},
   ): Promise<HelperProcess> {
     const args = ['--socket', socketPath, ...(options.args ?? [])];
-    const [cmd, argv] = options.as ? asIdentity(options.as, binary, args) : [binary, args];
-    const child = spawn(cmd, argv, { stdio: ['ignore', 'ignore', 'pipe'], env: options.env ?? {} });
+    let [cmd, argv] = options.as ? asIdentity(options.as, binary, args) : [binary, args];
+    // Inside a namespace `ip netns exec` runs it, and needs a PATH to find it.
+    if (options.ns) [cmd, argv] = options.ns.wrap(cmd, argv);
+    const env = options.env ?? (options.ns ? { PATH: process.env.PATH } : {});
+    const child = spawn(cmd, argv, { stdio: ['ignore', 'ignore', 'pipe'], env });
     const helper = new HelperProcess(child, socketPath);
     const client = new HelperClient(helper.address, 500);
     try {

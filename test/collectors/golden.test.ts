@@ -1,0 +1,150 @@
+// Every collector's exposition from helper replies recorded on real
+// namespaces (test/fixtures/helper-replies/), through the real collectors,
+// runner and snapshot, against the golden files under test/fixtures/golden/
+// and against what ethtool and conntrack said at the moment of recording
+// (test/fixtures/oracle/). Needs no root. `UPDATE_GOLDEN=1 npm test` or
+// `npm run test:golden -- -u` rewrites the golden files; `npm run
+// fixtures:record` (root) records the replies afresh.
+
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { before, describe, it } from 'node:test';
+import { mapStatNames } from '../../src/collectors/ethtool-stat-names';
+import { conntrackStat } from '../../src/collectors/metrics';
+import { countByState, flowOracle, parseConntrackStats, parseListedEntry } from '../support/conntrack';
+import { parseEthtoolS } from '../support/ethtool';
+import { hasCommand, run } from '../support/exec';
+import { parseExposition, sampleValue, select } from '../support/exposition';
+import {
+  GOLDEN_DIR,
+  goldenJobs,
+  goldenPath,
+  lineDiff,
+  readOracle,
+  renderJobs,
+  UPDATE_GOLDEN,
+  writeGolden,
+} from '../support/golden';
+import { ReplayHelper } from '../support/helper-replay';
+
+const JOBS = ['ethtool', 'conntrack', 'conntrack_breakdown', 'flows'];
+
+describe('golden expositions from recorded helper replies', () => {
+  let replay: ReplayHelper;
+  let expositions: Map<string, string>;
+  const listed = () => readOracle('conntrack-L.txt').split('\n').filter(Boolean).map(parseListedEntry);
+
+  before(async () => {
+    replay = new ReplayHelper();
+    expositions = await renderJobs(goldenJobs(replay.recording.localAddresses), replay);
+  });
+
+  it('renders one exposition per collector job, each with a golden file', () => {
+    assert.deepEqual([...expositions.keys()].sort(), [...JOBS].sort());
+    if (!UPDATE_GOLDEN) {
+      const files = fs.readdirSync(GOLDEN_DIR).filter((file) => file.endsWith('.prom'));
+      assert.deepEqual(files.sort(), JOBS.map((job) => `${job}.prom`).sort(), 'no golden file without a job');
+    }
+  });
+
+  for (const job of JOBS) {
+    it(`${job}: the exposition equals test/fixtures/golden/${job}.prom`, () => {
+      const actual = expositions.get(job) ?? '';
+      assert.ok(actual.length > 0, `${job} rendered samples`);
+      if (UPDATE_GOLDEN) {
+        writeGolden(job, actual);
+        return;
+      }
+      const expected = fs.readFileSync(goldenPath(job), 'utf8');
+      if (actual !== expected) {
+        assert.fail(
+          `${job} exposition differs from test/fixtures/golden/${job}.prom ` +
+            `(- golden, + now; rewrite with UPDATE_GOLDEN=1 if the change is meant):\n${lineDiff(expected, actual)}`,
+        );
+      }
+    });
+
+    it(`${job}: the golden file passes promtool check metrics`, { skip: !hasCommand('promtool') }, async () => {
+      const text = fs.readFileSync(goldenPath(job), 'utf8');
+      assert.equal((await run('promtool', ['check', 'metrics'], text)).trim(), '');
+    });
+  }
+
+  it('ethtool: every stat of every device equals the ethtool -S of the same moment', () => {
+    const samples = parseExposition(expositions.get('ethtool') ?? '');
+    const exported = new Set(select(samples, 'ethtrack_nic_stat').map((s) => s.labels.device));
+    for (const device of ['ct0', 'q8a', 'q8b']) assert.ok(exported.has(device), `${device} recorded and exported`);
+    for (const device of exported) {
+      const stats = parseEthtoolS(readOracle(`ethtool-S.${device}.txt`));
+      const labels = mapStatNames(stats.map(([name]) => name));
+      assert.equal(select(samples, 'ethtrack_nic_stat', { device }).length, stats.length, device);
+      stats.forEach(([raw, value], i) => {
+        const got = sampleValue(samples, 'ethtrack_nic_stat', { device, stat: labels[i].stat, queue: labels[i].queue });
+        assert.equal(got, value, `${device} ${raw}`);
+      });
+    }
+  });
+
+  it('ethtool: driver info equals the ethtool -i of the same moment', () => {
+    const samples = parseExposition(expositions.get('ethtool') ?? '');
+    const infos = select(samples, 'ethtrack_nic_info');
+    assert.ok(
+      infos.some((s) => s.labels.driver === 'bridge'),
+      'the bridge (no stats) still has its info',
+    );
+    for (const sample of infos) {
+      const info = readOracle(`ethtool-i.${sample.labels.device}.txt`);
+      const field = (name: string) => new RegExp(`^${name}: ?(.*)$`, 'm').exec(info)?.[1].trim() ?? '';
+      assert.deepEqual(sample.labels, {
+        device: sample.labels.device,
+        driver: field('driver'),
+        driver_version: field('version'),
+        firmware_version: field('firmware-version'),
+        bus_info: field('bus-info'),
+      });
+    }
+  });
+
+  it('conntrack: entries equal the conntrack -L lines, every statistic the conntrack -S sum', () => {
+    const samples = parseExposition(expositions.get('conntrack') ?? '');
+    assert.equal(sampleValue(samples, 'ethtrack_conntrack_entries'), listed().length);
+    const stats = parseConntrackStats(readOracle('conntrack-S.txt'));
+    assert.ok(stats.size >= 10, 'conntrack -S lists the kernel statistics');
+    for (const [stat, value] of stats) {
+      assert.equal(sampleValue(samples, conntrackStat(stat).name), value, stat);
+    }
+  });
+
+  it('conntrack_breakdown: counts by family, protocol and state equal the conntrack -L of the same moment', () => {
+    const samples = parseExposition(expositions.get('conntrack_breakdown') ?? '');
+    const exported = new Map(
+      select(samples, 'ethtrack_conntrack_entries_by_state')
+        .map((s) => [`${s.labels.family}|${s.labels.protocol}|${s.labels.state}`, s.value] as const)
+        .sort(([x], [y]) => (x < y ? -1 : 1)),
+    );
+    const expected = countByState(listed());
+    assert.ok(expected.has('ipv6|tcp|time_wait') && expected.has('ipv4|other|unreplied'), 'every state recorded');
+    assert.deepEqual(exported, expected);
+  });
+
+  it('flows: bytes and packets per peer and port equal the conntrack -L accounting of the same moment', () => {
+    const samples = parseExposition(expositions.get('flows') ?? '');
+    const exported = new Map<string, { bytes: number; packets: number }>();
+    for (const s of select(samples, 'ethtrack_flow_bytes_total')) {
+      const { direction, protocol, peer, port } = s.labels;
+      const packets = sampleValue(samples, 'ethtrack_flow_packets_total', s.labels) ?? Number.NaN;
+      exported.set(`${direction}|${protocol}|${peer}|${port}`, { bytes: s.value, packets });
+    }
+    const expected = flowOracle(listed(), new Set(replay.recording.localAddresses));
+    assert.ok(
+      [...expected.values()].some((sum) => sum.bytes > 0),
+      'the recording has accounted traffic',
+    );
+    assert.deepEqual(new Map([...exported].sort()), expected);
+    assert.equal(sampleValue(samples, 'ethtrack_flow_tracked'), listed().length);
+  });
+
+  it('refuses a call it has no recording for, naming what was asked (a replay cannot invent replies)', async () => {
+    await assert.rejects(replay.conntrackBreakdown(1), /no recorded GetConntrackBreakdown reply.*fixtures:record/);
+  });
+});
