@@ -15,6 +15,7 @@
 #include <grpc/support/time.h>
 
 #include "call.h"
+#include "helper.h"
 #include "rpc.h"
 
 /* Calls are served one at a time, so a client that stops reading stalls the
@@ -138,9 +139,14 @@ void rpc_fail(struct rpc_ctx *ctx, enum rpc_code code, const char *fmt, ...)
 {
 	if (ctx->failed)
 		return;
+	size_t used = 0;
+	if (ctx->method) {
+		int n = snprintf(ctx->message, sizeof(ctx->message), "%s: ", ctx->method);
+		used = n > 0 && (size_t)n < sizeof(ctx->message) ? (size_t)n : 0;
+	}
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(ctx->message, sizeof(ctx->message), fmt, ap);
+	vsnprintf(ctx->message + used, sizeof(ctx->message) - used, fmt, ap);
 	va_end(ap);
 	ctx->failed = true;
 	ctx->code = code == RPC_OK ? RPC_UNKNOWN : code;
@@ -168,7 +174,7 @@ static bool run_batch(struct rpc_ctx *ctx, const grpc_op *ops, size_t n)
 {
 	grpc_call_error err = grpc_call_start_batch(ctx->call, ops, n, ctx, NULL);
 	if (err != GRPC_CALL_OK) {
-		fprintf(stderr, "ethtrack-helper: grpc_call_start_batch: error %d\n", err);
+		log_msg(0, "grpc_call_start_batch: error %d", err);
 		return false;
 	}
 	gpr_timespec limit = gpr_time_add(gpr_now(GPR_CLOCK_MONOTONIC),

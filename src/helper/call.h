@@ -11,6 +11,9 @@
 
 struct rpc_ctx {
 	grpc_call *call;
+	/* "Service/Method", put before every error status so handlers need not
+	 * name themselves; NULL for a method the server does not know. */
+	const char *method;
 	grpc_completion_queue *cq; /* the PLUCK queue the call's batches go to */
 	gpr_timespec deadline;
 	bool metadata_sent;

@@ -45,7 +45,7 @@ const ProtobufCMessage *conntrack_get_breakdown(struct rpc_ctx *ctx, const uint8
 	int err = 0;
 
 	if (!in) {
-		rpc_fail(ctx, RPC_INVALID_ARGUMENT, "conntrack breakdown: malformed request");
+		rpc_fail(ctx, RPC_INVALID_ARGUMENT, "malformed request");
 		return NULL;
 	}
 	uint32_t deadline_ms = in->deadline_ms;
@@ -53,11 +53,11 @@ const ProtobufCMessage *conntrack_get_breakdown(struct rpc_ctx *ctx, const uint8
 	bool zone_ok = in->zone <= UINT16_MAX;
 	w.zone = (uint16_t)in->zone;
 	if (!zone_ok) {
-		rpc_fail(ctx, RPC_INVALID_ARGUMENT, "conntrack breakdown: zone above 65535");
+		rpc_fail(ctx, RPC_INVALID_ARGUMENT, "zone above 65535");
 		return NULL;
 	}
 	if (!conntrack_loaded()) {
-		rpc_fail(ctx, RPC_FAILED_PRECONDITION, "conntrack breakdown: nf_conntrack is not loaded");
+		rpc_fail(ctx, RPC_FAILED_PRECONDITION, "nf_conntrack is not loaded");
 		return NULL;
 	}
 
@@ -65,7 +65,7 @@ const ProtobufCMessage *conntrack_get_breakdown(struct rpc_ctx *ctx, const uint8
 	uint64_t deadline = deadline_from(ctx, deadline_ms);
 	memset(breakdown.counts.n, 0, sizeof(breakdown.counts.n));
 	if (ct_open(&s, deadline) < 0) {
-		rpc_fail(ctx, RPC_INTERNAL, "conntrack breakdown: netlink socket: %s", strerror(errno));
+		rpc_fail(ctx, RPC_INTERNAL, "netlink socket: %s", strerror(errno));
 		return NULL;
 	}
 	enum walk res = WALK_ERROR;
@@ -75,7 +75,7 @@ const ProtobufCMessage *conntrack_get_breakdown(struct rpc_ctx *ctx, const uint8
 		err = errno;
 	ct_close(&s); /* also abandons a cut-off dump */
 	if (res == WALK_ERROR || res == WALK_STOPPED) {
-		rpc_fail(ctx, RPC_INTERNAL, "conntrack breakdown: IPCTNL_MSG_CT_GET dump: %s",
+		rpc_fail(ctx, RPC_INTERNAL, "IPCTNL_MSG_CT_GET dump: %s",
 			 walk_error(res, err));
 		return NULL;
 	}

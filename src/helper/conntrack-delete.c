@@ -209,12 +209,12 @@ const ProtobufCMessage *conntrack_delete(struct rpc_ctx *ctx, const uint8_t *req
 	int err = 0;
 
 	if (!in) {
-		rpc_fail(ctx, RPC_INVALID_ARGUMENT, "conntrack delete: malformed request");
+		rpc_fail(ctx, RPC_INVALID_ARGUMENT, "malformed request");
 		return NULL;
 	}
 	const char *why = delete_validate(in);
 	if (why) {
-		rpc_fail(ctx, RPC_INVALID_ARGUMENT, "conntrack delete: %s", why);
+		rpc_fail(ctx, RPC_INVALID_ARGUMENT, "%s", why);
 		return NULL;
 	}
 	w.max_count = in->max_count > DELETE_MAX_COUNT ? DELETE_MAX_COUNT : in->max_count;
@@ -226,13 +226,13 @@ const ProtobufCMessage *conntrack_delete(struct rpc_ctx *ctx, const uint8_t *req
 	uint64_t deadline = deadline_from(ctx, in->deadline_ms);
 
 	if (!conntrack_loaded()) {
-		rpc_fail(ctx, RPC_FAILED_PRECONDITION, "conntrack delete: nf_conntrack is not loaded");
+		rpc_fail(ctx, RPC_FAILED_PRECONDITION, "nf_conntrack is not loaded");
 		return NULL;
 	}
 	if (w.max_count > del.pool_cap) {
 		struct candidate *pool = realloc(del.pool, w.max_count * sizeof(*pool));
 		if (!pool) {
-			rpc_fail(ctx, RPC_RESOURCE_EXHAUSTED, "conntrack delete: out of memory");
+			rpc_fail(ctx, RPC_RESOURCE_EXHAUSTED, "out of memory");
 			return NULL;
 		}
 		del.pool = pool;
@@ -244,7 +244,7 @@ const ProtobufCMessage *conntrack_delete(struct rpc_ctx *ctx, const uint8_t *req
 	w.now_real_ns = now_ns(CLOCK_REALTIME);
 
 	if (ct_open(&s, deadline) < 0) {
-		rpc_fail(ctx, RPC_INTERNAL, "conntrack delete: netlink socket: %s", strerror(errno));
+		rpc_fail(ctx, RPC_INTERNAL, "netlink socket: %s", strerror(errno));
 		return NULL;
 	}
 	enum walk res = WALK_ERROR;
@@ -255,7 +255,7 @@ const ProtobufCMessage *conntrack_delete(struct rpc_ctx *ctx, const uint8_t *req
 	/* Deletions go on a fresh socket, after the dump is over or abandoned. */
 	ct_close(&s);
 	if (res == WALK_ERROR || res == WALK_STOPPED) {
-		rpc_fail(ctx, RPC_INTERNAL, "conntrack delete: IPCTNL_MSG_CT_GET dump: %s",
+		rpc_fail(ctx, RPC_INTERNAL, "IPCTNL_MSG_CT_GET dump: %s",
 			 walk_error(res, err));
 		return NULL;
 	}
@@ -264,7 +264,7 @@ const ProtobufCMessage *conntrack_delete(struct rpc_ctx *ctx, const uint8_t *req
 	if (!dry_run && w.n_pool) {
 		qsort(del.pool, w.n_pool, sizeof(*del.pool), cmp_start);
 		if (ct_open(&s, deadline) < 0) {
-			rpc_fail(ctx, RPC_INTERNAL, "conntrack delete: netlink socket: %s",
+			rpc_fail(ctx, RPC_INTERNAL, "netlink socket: %s",
 				 strerror(errno));
 			return NULL;
 		}
@@ -287,7 +287,7 @@ const ProtobufCMessage *conntrack_delete(struct rpc_ctx *ctx, const uint8_t *req
 			if (err == ENOENT)
 				continue; /* gone meanwhile, or the id was reused */
 			ct_close(&s);
-			rpc_fail(ctx, RPC_INTERNAL, "conntrack delete: IPCTNL_MSG_CT_DELETE: %s",
+			rpc_fail(ctx, RPC_INTERNAL, "IPCTNL_MSG_CT_DELETE: %s",
 				 strerror(err));
 			return NULL;
 		}

@@ -119,7 +119,7 @@ void conntrack_dump(struct rpc_ctx *ctx, const uint8_t *req, size_t len)
 	int err = 0;
 
 	if (!in) {
-		rpc_fail(ctx, RPC_INVALID_ARGUMENT, "conntrack dump: malformed request");
+		rpc_fail(ctx, RPC_INVALID_ARGUMENT, "malformed request");
 		return;
 	}
 	w.batch_size = in->batch_size ? in->batch_size : BATCH_DEFAULT;
@@ -128,12 +128,12 @@ void conntrack_dump(struct rpc_ctx *ctx, const uint8_t *req, size_t len)
 	uint64_t deadline = deadline_from(ctx, in->deadline_ms);
 	w.deadline = deadline;
 	if (!conntrack_loaded()) {
-		rpc_fail(ctx, RPC_FAILED_PRECONDITION, "conntrack dump: nf_conntrack is not loaded");
+		rpc_fail(ctx, RPC_FAILED_PRECONDITION, "nf_conntrack is not loaded");
 		return;
 	}
 
 	if (ct_open(&s, deadline) < 0) {
-		rpc_fail(ctx, RPC_INTERNAL, "conntrack dump: netlink socket: %s", strerror(errno));
+		rpc_fail(ctx, RPC_INTERNAL, "netlink socket: %s", strerror(errno));
 		return;
 	}
 	enum walk res = WALK_ERROR;
@@ -145,7 +145,7 @@ void conntrack_dump(struct rpc_ctx *ctx, const uint8_t *req, size_t len)
 	if (w.client_gone)
 		return;
 	if (res == WALK_ERROR) {
-		rpc_fail(ctx, RPC_INTERNAL, "conntrack dump: IPCTNL_MSG_CT_GET dump: %s", strerror(err));
+		rpc_fail(ctx, RPC_INTERNAL, "IPCTNL_MSG_CT_GET dump: %s", strerror(err));
 		return;
 	}
 	dump_flush(&w, true, res == WALK_TRUNCATED || w.out_of_time);

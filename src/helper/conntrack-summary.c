@@ -184,7 +184,7 @@ const ProtobufCMessage *conntrack_get_summary(struct rpc_ctx *ctx, const uint8_t
 	int err = 0;
 
 	if (!in) {
-		rpc_fail(ctx, RPC_INVALID_ARGUMENT, "conntrack summary: malformed request");
+		rpc_fail(ctx, RPC_INVALID_ARGUMENT, "malformed request");
 		return NULL;
 	}
 	w.per_cpu = in->per_cpu;
@@ -196,7 +196,7 @@ const ProtobufCMessage *conntrack_get_summary(struct rpc_ctx *ctx, const uint8_t
 	}
 	uint64_t deadline = deadline_from(ctx, 2000);
 	if (ct_open(&s, deadline) < 0) {
-		rpc_fail(ctx, RPC_INTERNAL, "conntrack summary: netlink socket: %s", strerror(errno));
+		rpc_fail(ctx, RPC_INTERNAL, "netlink socket: %s", strerror(errno));
 		return NULL;
 	}
 	/* Global counts; kernels before 4.x lack GET_STATS (EOPNOTSUPP): /proc then. */
@@ -210,15 +210,15 @@ const ProtobufCMessage *conntrack_get_summary(struct rpc_ctx *ctx, const uint8_t
 		err = errno;
 	ct_close(&s);
 	if (w.oom) {
-		rpc_fail(ctx, RPC_RESOURCE_EXHAUSTED, "conntrack summary: out of memory");
+		rpc_fail(ctx, RPC_RESOURCE_EXHAUSTED, "out of memory");
 		return NULL;
 	}
 	if (res == WALK_TRUNCATED) {
-		rpc_fail(ctx, RPC_DEADLINE_EXCEEDED, "conntrack summary: per-CPU statistics timed out");
+		rpc_fail(ctx, RPC_DEADLINE_EXCEEDED, "per-CPU statistics timed out");
 		return NULL;
 	}
 	if (res == WALK_ERROR && err != EOPNOTSUPP) {
-		rpc_fail(ctx, RPC_INTERNAL, "conntrack summary: IPCTNL_MSG_CT_GET_STATS_CPU: %s",
+		rpc_fail(ctx, RPC_INTERNAL, "IPCTNL_MSG_CT_GET_STATS_CPU: %s",
 			 strerror(err));
 		return NULL;
 	}

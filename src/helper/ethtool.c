@@ -48,7 +48,7 @@ int ethtool_init(void)
 	if (ioctl_fd < 0) /* a kernel without IPv4: any socket reaches dev_ioctl */
 		ioctl_fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, 0);
 	if (ioctl_fd < 0) {
-		fprintf(stderr, "ethtrack-helper: ethtool socket: %s\n", strerror(errno));
+		log_msg(errno, "ethtool socket");
 		return -1;
 	}
 	return 0;
@@ -195,12 +195,12 @@ const ProtobufCMessage *ethtool_list_interfaces(struct rpc_ctx *ctx, const uint8
 	Ethtrack__Helper__V1__ListInterfacesRequest *request =
 		ethtrack__helper__v1__list_interfaces_request__unpack(rpc_allocator(ctx), len, req);
 	if (!request) {
-		rpc_fail(ctx, RPC_INVALID_ARGUMENT, "ListInterfaces: malformed request");
+		rpc_fail(ctx, RPC_INVALID_ARGUMENT, "malformed request");
 		return NULL;
 	}
 	struct if_nameindex *names = if_nameindex();
 	if (!names) {
-		rpc_fail(ctx, RPC_INTERNAL, "ListInterfaces: listing interfaces: %s", strerror(errno));
+		rpc_fail(ctx, RPC_INTERNAL, "listing interfaces: %s", strerror(errno));
 		return NULL;
 	}
 	size_t n = 0;
@@ -211,7 +211,7 @@ const ProtobufCMessage *ethtool_list_interfaces(struct rpc_ctx *ctx, const uint8
 	    grow(&interfaces_reply.ptrs, &interfaces_reply.cap_ptrs, n,
 		 sizeof(*interfaces_reply.ptrs)) < 0) {
 		if_freenameindex(names);
-		rpc_fail(ctx, RPC_RESOURCE_EXHAUSTED, "ListInterfaces: out of memory");
+		rpc_fail(ctx, RPC_RESOURCE_EXHAUSTED, "out of memory");
 		return NULL;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -472,29 +472,29 @@ const ProtobufCMessage *ethtool_get_stats(struct rpc_ctx *ctx, const uint8_t *re
 	Ethtrack__Helper__V1__EthtoolStatsRequest *request =
 		ethtrack__helper__v1__ethtool_stats_request__unpack(rpc_allocator(ctx), len, req);
 	if (!request) {
-		rpc_fail(ctx, RPC_INVALID_ARGUMENT, "GetEthtoolStats: malformed request");
+		rpc_fail(ctx, RPC_INVALID_ARGUMENT, "malformed request");
 		return NULL;
 	}
 	size_t n = request->n_queries;
 	if (n > MAX_QUERIES) {
-		rpc_fail(ctx, RPC_INVALID_ARGUMENT, "GetEthtoolStats: %zu queries, at most %d", n,
+		rpc_fail(ctx, RPC_INVALID_ARGUMENT, "%zu queries (at most %d)", n,
 			 MAX_QUERIES);
 		return NULL;
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (!valid_ifname(request->queries[i]->interface)) {
 			rpc_fail(ctx, RPC_INVALID_ARGUMENT,
-				 "GetEthtoolStats: query %zu: invalid interface name", i);
+				 "query %zu: invalid interface name", i);
 			return NULL;
 		}
 	}
 	if (has_duplicate(request->queries, n)) {
-		rpc_fail(ctx, RPC_INVALID_ARGUMENT, "GetEthtoolStats: an interface is asked for twice");
+		rpc_fail(ctx, RPC_INVALID_ARGUMENT, "an interface is asked for twice");
 		return NULL;
 	}
 	if (grow(&stats_reply.slots, &stats_reply.cap_slots, n, sizeof(*stats_reply.slots)) < 0 ||
 	    grow(&stats_reply.ptrs, &stats_reply.cap_ptrs, n, sizeof(*stats_reply.ptrs)) < 0) {
-		rpc_fail(ctx, RPC_RESOURCE_EXHAUSTED, "GetEthtoolStats: out of memory");
+		rpc_fail(ctx, RPC_RESOURCE_EXHAUSTED, "out of memory");
 		return NULL;
 	}
 

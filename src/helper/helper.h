@@ -10,6 +10,10 @@
 #define ETHTRACK_VERSION "0.0.0"
 #endif
 
+/* log.c: "ethtrack-helper: MESSAGE" on stderr, then ": strerror(errnum)"
+ * when errnum is not 0, as error(3) prints it (without exiting). */
+void log_msg(int errnum, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* privileges.c: privileges_drop() first thing (environment, descriptors, the
  * real uid), privileges_restrict() once the socket listens (CAP_NET_ADMIN
  * only, no_new_privs, seccomp); both before grpc_init(). */

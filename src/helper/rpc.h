@@ -31,7 +31,8 @@ enum rpc_code {
 
 struct rpc_ctx;
 
-/* Records a failure; the plumbing sends it as the call's status. */
+/* Records a failure; the plumbing sends it as the call's status, after the
+ * method's name ("Helper/GetInfo: ..."), so handlers never name themselves. */
 void rpc_fail(struct rpc_ctx *ctx, enum rpc_code code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 

@@ -51,6 +51,7 @@
 
 struct method {
 	const char *path;
+	const char *name; /* "Service/Method": the path after its package */
 	rpc_unary_fn unary;
 	rpc_stream_fn stream;
 	void *handle;
@@ -113,22 +114,23 @@ static ssize_t read_request(grpc_byte_buffer *payload)
 
 static void serve(struct method *m)
 {
-	struct rpc_ctx ctx = { .call = m->call, .cq = call_cq, .deadline = m->deadline };
+	struct rpc_ctx ctx = {
+		.call = m->call, .method = m->name, .cq = call_cq, .deadline = m->deadline
+	};
 	const ProtobufCMessage *reply = NULL;
 	ssize_t len;
 
 	if (rpc_deadline_ms(&ctx) == 0)
-		rpc_fail(&ctx, RPC_DEADLINE_EXCEEDED, "%s: deadline passed before the call was served",
-			 m->path);
+		rpc_fail(&ctx, RPC_DEADLINE_EXCEEDED, "deadline passed before the call was served");
 	else if (!m->payload)
-		rpc_fail(&ctx, RPC_INVALID_ARGUMENT, "%s: no request message", m->path);
+		rpc_fail(&ctx, RPC_INVALID_ARGUMENT, "no request message");
 	else if ((len = read_request(m->payload)) < 0)
-		rpc_fail(&ctx, RPC_INVALID_ARGUMENT, "%s: request larger than %d bytes", m->path,
+		rpc_fail(&ctx, RPC_INVALID_ARGUMENT, "request larger than %d bytes",
 			 RPC_MAX_REQUEST_BYTES);
 	else if (m->unary) {
 		reply = m->unary(&ctx, request_buf, (size_t)len);
 		if (!reply && !ctx.failed)
-			rpc_fail(&ctx, RPC_INTERNAL, "%s: handler returned no reply", m->path);
+			rpc_fail(&ctx, RPC_INTERNAL, "handler returned no reply");
 	} else {
 		m->stream(&ctx, request_buf, (size_t)len);
 	}
@@ -194,7 +196,7 @@ static void *accept_loop(void *arg)
 		if (poll(fds, 2, -1) < 0) {
 			if (errno == EINTR)
 				continue;
-			fprintf(stderr, "ethtrack-helper: poll: %s\n", strerror(errno));
+			log_msg(errno, "poll");
 			break;
 		}
 		if (fds[1].revents) {
@@ -209,15 +211,13 @@ static void *accept_loop(void *arg)
 			int fd = accept4(a->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 			if (fd < 0) {
 				if (errno == EMFILE || errno == ENFILE) {
-					fprintf(stderr, "ethtrack-helper: accept: %s\n",
-						strerror(errno));
+					log_msg(errno, "accept");
 					usleep(100 * 1000);
 				}
 				break;
 			}
 			if (!peer_allowed(fd)) {
-				fprintf(stderr, "ethtrack-helper: refused a connection: peer "
-						"credentials not allowed\n");
+				log_msg(0, "refused a connection: peer credentials not allowed");
 				close(fd);
 				continue;
 			}
@@ -251,9 +251,10 @@ int server_run(int listen_fd, int signal_fd)
 		methods[i].handle = grpc_server_register_method(
 			server, methods[i].path, NULL, GRPC_SRM_PAYLOAD_READ_INITIAL_BYTE_BUFFER, 0);
 		if (!methods[i].handle) {
-			fprintf(stderr, "ethtrack-helper: cannot register %s\n", methods[i].path);
+			log_msg(0, "cannot register %s", methods[i].path);
 			return 1;
 		}
+		methods[i].name = strrchr(methods[i].path, '.') + 1;
 	}
 	grpc_server_start(server);
 
@@ -261,7 +262,7 @@ int server_run(int listen_fd, int signal_fd)
 	for (size_t i = 0; i < N_METHODS; i++)
 		ok = ok && request_method(&methods[i]);
 	if (!ok) {
-		fprintf(stderr, "ethtrack-helper: cannot request calls\n");
+		log_msg(0, "cannot request calls");
 		return 1;
 	}
 
@@ -273,7 +274,7 @@ int server_run(int listen_fd, int signal_fd)
 	pthread_t accept_thread;
 	int rc = pthread_create(&accept_thread, NULL, accept_loop, &acceptor);
 	if (rc != 0) {
-		fprintf(stderr, "ethtrack-helper: pthread_create: %s\n", strerror(rc));
+		log_msg(rc, "pthread_create");
 		return 1;
 	}
 	fprintf(stderr, "ethtrack-helper %s: serving (pid %d)\n", ETHTRACK_VERSION, (int)getpid());
@@ -315,7 +316,7 @@ int server_run(int listen_fd, int signal_fd)
 	grpc_metadata_array_destroy(&unknown.metadata);
 	grpc_shutdown();
 	calls_shutdown();
-	fprintf(stderr, "ethtrack-helper: stopped\n");
+	log_msg(0, "stopped");
 	return 0;
 }
 
