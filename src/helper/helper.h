@@ -29,7 +29,7 @@ int seccomp_install(void);
 /* Makes the helper call a syscall outside the allow-list once it is in place. */
 void seccomp_test_violation(void);
 
-/* ethtool.c: opens the ioctl socket once, in the helper's network namespace. */
+/* ethtool-ioctl.c: opens the ioctl socket once, in the helper's network namespace. */
 int ethtool_init(void);
 
 /* server.c: serves on an already listening unix socket until SIGTERM/SIGINT

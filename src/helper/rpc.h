@@ -1,5 +1,5 @@
 /* The contract between the gRPC plumbing (server.c) and the kernel-facing
- * handlers (ethtool.c, conntrack-*.c, info.c). A handler decodes its request,
+ * handlers (ethtool-*.c, conntrack-*.c, info.c). A handler decodes its request,
  * talks to the kernel and hands back a protobuf-c message; it never sees
  * gRPC types. */
 #ifndef ETHTRACK_RPC_H
