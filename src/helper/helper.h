@@ -10,6 +10,10 @@
 #define ETHTRACK_VERSION "0.0.0"
 #endif
 
+/* log.c: "ethtrack-helper: MESSAGE" on stderr, then ": strerror(errnum)"
+ * when errnum is not 0, as error(3) prints it (without exiting). */
+void log_msg(int errnum, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* privileges.c: privileges_drop() first thing (environment, descriptors, the
  * real uid), privileges_restrict() once the socket listens (CAP_NET_ADMIN
  * only, no_new_privs, seccomp); both before grpc_init(). */
@@ -25,7 +29,7 @@ int seccomp_install(void);
 /* Makes the helper call a syscall outside the allow-list once it is in place. */
 void seccomp_test_violation(void);
 
-/* ethtool.c: opens the ioctl socket once, in the helper's network namespace. */
+/* ethtool-ioctl.c: opens the ioctl socket once, in the helper's network namespace. */
 int ethtool_init(void);
 
 /* server.c: serves on an already listening unix socket until SIGTERM/SIGINT

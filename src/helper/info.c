@@ -69,7 +69,7 @@ static void read_status(void)
 const ProtobufCMessage *info_get(struct rpc_ctx *ctx, const uint8_t *req, size_t len)
 {
 	if (!ethtrack__helper__v1__get_info_request__unpack(rpc_allocator(ctx), len, req)) {
-		rpc_fail(ctx, RPC_INVALID_ARGUMENT, "GetInfo: malformed request");
+		rpc_fail(ctx, RPC_INVALID_ARGUMENT, "malformed request");
 		return NULL;
 	}
 	info.msg.version = ETHTRACK_VERSION;
@@ -89,7 +89,7 @@ const ProtobufCMessage *health_check(struct rpc_ctx *ctx, const uint8_t *req, si
 	Grpc__Health__V1__HealthCheckRequest *request =
 		grpc__health__v1__health_check_request__unpack(rpc_allocator(ctx), len, req);
 	if (!request) {
-		rpc_fail(ctx, RPC_INVALID_ARGUMENT, "Health/Check: malformed request");
+		rpc_fail(ctx, RPC_INVALID_ARGUMENT, "malformed request");
 		return NULL;
 	}
 	if (request->service[0] != '\0' && strcmp(request->service, "ethtrack.helper.v1.Helper") != 0) {

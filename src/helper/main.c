@@ -172,10 +172,12 @@ static int listen_unix(const char *path)
 		close(d.made[i]);
 	return fd;
 fail:
-	fprintf(stderr, "ethtrack-helper: --socket %s: %s: %s\n", path, step,
-		errno == EADDRINUSE ? "another helper is listening" :
-		errno == EEXIST	    ? "exists and is not a socket" :
-				      strerror(errno));
+	if (errno == EADDRINUSE || errno == EEXIST)
+		log_msg(0, "--socket %s: %s: %s", path, step,
+			errno == EADDRINUSE ? "another helper is listening"
+					    : "exists and is not a socket");
+	else
+		log_msg(errno, "--socket %s: %s", path, step);
 	if (fd >= 0)
 		close(fd);
 	if (d.fd >= 0)
@@ -212,8 +214,7 @@ int main(int argc, char **argv)
 			errno = 0;
 			unsigned long gid = strtoul(optarg, &end, 10);
 			if (errno || *optarg == '\0' || *end != '\0' || gid >= (gid_t)-1) {
-				fprintf(stderr, "ethtrack-helper: --allow-gid %s: not a numeric gid\n",
-					optarg);
+				log_msg(0, "--allow-gid %s: not a numeric gid", optarg);
 				return 2;
 			}
 			privileges_allow_gid((gid_t)gid);
@@ -237,7 +238,7 @@ int main(int argc, char **argv)
 		}
 	}
 	if (optind != argc || !socket_path || !*socket_path) {
-		fprintf(stderr, "ethtrack-helper: --socket is required\n");
+		log_msg(0, "--socket is required");
 		usage(stderr);
 		return 2;
 	}
@@ -246,7 +247,7 @@ int main(int argc, char **argv)
 		return 1;
 	if (exit_with_parent) {
 		if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || getppid() != parent) {
-			fprintf(stderr, "ethtrack-helper: parent already gone\n");
+			log_msg(0, "parent already gone");
 			return 1;
 		}
 	}
@@ -263,7 +264,7 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	int signal_fd = signalfd(-1, &stop, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (signal_fd < 0) {
-		fprintf(stderr, "ethtrack-helper: signalfd: %s\n", strerror(errno));
+		log_msg(errno, "signalfd");
 		return 1;
 	}
 

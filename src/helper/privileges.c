@@ -110,8 +110,7 @@ static void drop_bounding_and_ambient(void)
 	if (have_effective(CAP_SETPCAP)) {
 		for (int c = 0; c <= CAP_LAST_CAP && c < cap_max_bits(); c++)
 			if (CAP_IS_SUPPORTED(c) && cap_drop_bound((cap_value_t)c) < 0 && errno != EINVAL)
-				fprintf(stderr, "ethtrack-helper: dropping capability %d from the bounding set: %s\n",
-					c, strerror(errno));
+				log_msg(errno, "dropping capability %d from the bounding set", c);
 	}
 	cap_reset_ambient();
 }
@@ -124,7 +123,7 @@ static int become_real_user(uid_t ruid, gid_t rgid)
 	drop_bounding_and_ambient();
 	if (prctl(PR_SET_KEEPCAPS, 1L, 0L, 0L, 0L) < 0 || setresgid(rgid, rgid, rgid) < 0 ||
 	    setresuid(ruid, ruid, ruid) < 0) {
-		fprintf(stderr, "ethtrack-helper: becoming uid %u: %s\n", (unsigned)ruid, strerror(errno));
+		log_msg(errno, "becoming uid %u", (unsigned)ruid);
 		return -1;
 	}
 	prctl(PR_SET_KEEPCAPS, 0L, 0L, 0L, 0L);
@@ -135,12 +134,12 @@ static int become_real_user(uid_t ruid, gid_t rgid)
 		rc = cap_set_proc(caps);
 	cap_free(caps);
 	if (rc < 0) {
-		fprintf(stderr, "ethtrack-helper: keeping only CAP_NET_ADMIN: %s\n", strerror(errno));
+		log_msg(errno, "keeping only CAP_NET_ADMIN");
 		return -1;
 	}
 	uid_t r, e, s;
 	if (getresuid(&r, &e, &s) < 0 || e != ruid || s != ruid) {
-		fprintf(stderr, "ethtrack-helper: uid switch did not stick\n");
+		log_msg(0, "uid switch did not stick");
 		return -1;
 	}
 	return 0;
@@ -149,12 +148,11 @@ static int become_real_user(uid_t ruid, gid_t rgid)
 int privileges_drop(void)
 {
 	if (clearenv() != 0) {
-		fprintf(stderr, "ethtrack-helper: clearenv failed\n");
+		log_msg(0, "clearenv failed");
 		return -1;
 	}
 	if (close_inherited_fds() < 0) {
-		fprintf(stderr, "ethtrack-helper: closing inherited descriptors: %s\n",
-			strerror(errno));
+		log_msg(errno, "closing inherited descriptors");
 		return -1;
 	}
 	uid_t ruid = getuid();
@@ -162,7 +160,7 @@ int privileges_drop(void)
 	if (geteuid() == 0 && ruid != 0)
 		return become_real_user(ruid, rgid);
 	if (getegid() != rgid && setresgid(rgid, rgid, rgid) < 0) {
-		fprintf(stderr, "ethtrack-helper: dropping the setgid group: %s\n", strerror(errno));
+		log_msg(errno, "dropping the setgid group");
 		return -1;
 	}
 	return 0;
@@ -187,16 +185,15 @@ int privileges_restrict(void)
 		rc = cap_set_proc(caps);
 	cap_free(caps);
 	if (rc != 0) {
-		fprintf(stderr, "ethtrack-helper: keeping only CAP_NET_ADMIN: %s\n", strerror(errno));
+		log_msg(errno, "keeping only CAP_NET_ADMIN");
 		return -1;
 	}
 	if (!net_admin)
-		fprintf(stderr, "ethtrack-helper: no CAP_NET_ADMIN (run as root, setuid root or "
-				"with setcap cap_net_admin+p): conntrack calls will fail, ethtool "
-				"works\n");
+		log_msg(0, "no CAP_NET_ADMIN (run as root, setuid root or with setcap "
+			   "cap_net_admin+p): conntrack calls will fail, ethtool works");
 
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1L, 0L, 0L, 0L) < 0) {
-		fprintf(stderr, "ethtrack-helper: PR_SET_NO_NEW_PRIVS: %s\n", strerror(errno));
+		log_msg(errno, "PR_SET_NO_NEW_PRIVS");
 		return -1;
 	}
 	return seccomp_install();

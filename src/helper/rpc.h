@@ -1,5 +1,5 @@
 /* The contract between the gRPC plumbing (server.c) and the kernel-facing
- * handlers (ethtool.c, conntrack.c, info.c). A handler decodes its request,
+ * handlers (ethtool-*.c, conntrack-*.c, info.c). A handler decodes its request,
  * talks to the kernel and hands back a protobuf-c message; it never sees
  * gRPC types. */
 #ifndef ETHTRACK_RPC_H
@@ -31,7 +31,8 @@ enum rpc_code {
 
 struct rpc_ctx;
 
-/* Records a failure; the plumbing sends it as the call's status. */
+/* Records a failure; the plumbing sends it as the call's status, after the
+ * method's name ("Helper/GetInfo: ..."), so handlers never name themselves. */
 void rpc_fail(struct rpc_ctx *ctx, enum rpc_code code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 

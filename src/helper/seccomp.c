@@ -85,7 +85,7 @@ static int rule(scmp_filter_ctx ctx, int sys, unsigned n, const struct scmp_arg_
 {
 	int rc = seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, sys, n, cmp);
 	if (rc < 0)
-		fprintf(stderr, "ethtrack-helper: seccomp rule for syscall %d: %s\n", sys, strerror(-rc));
+		log_msg(-rc, "seccomp rule for syscall %d", sys);
 	return rc;
 }
 
@@ -133,7 +133,7 @@ static int add_rules(scmp_filter_ctx ctx)
 	if (!rc) {
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0);
 		if (rc < 0)
-			fprintf(stderr, "ethtrack-helper: seccomp rule for clone3: %s\n", strerror(-rc));
+			log_msg(-rc, "seccomp rule for clone3");
 	}
 	return rc;
 }
@@ -144,11 +144,10 @@ static void *violate(void *unused)
 {
 	(void)unused;
 	sleep(1);
-	fprintf(stderr, "ethtrack-helper: --seccomp-test-violation: calling socket(AF_PACKET)\n");
+	log_msg(0, "--seccomp-test-violation: calling socket(AF_PACKET)");
 	int fd = socket(AF_PACKET, SOCK_RAW, 0);
-	fprintf(stderr, "ethtrack-helper: socket(AF_PACKET) returned %d (%s): the filter did not "
-			"kill\n",
-		fd, fd < 0 ? strerror(errno) : "open");
+	log_msg(0, "socket(AF_PACKET) returned %d (%s): the filter did not kill", fd,
+		fd < 0 ? strerror(errno) : "open");
 	return NULL;
 }
 
@@ -156,7 +155,7 @@ int seccomp_install(void)
 {
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_KILL_PROCESS);
 	if (!ctx) {
-		fprintf(stderr, "ethtrack-helper: seccomp_init failed\n");
+		log_msg(0, "seccomp_init failed");
 		return -1;
 	}
 	int rc = add_rules(ctx);
@@ -167,8 +166,7 @@ int seccomp_install(void)
 	if (!rc) {
 		rc = seccomp_load(ctx);
 		if (rc < 0)
-			fprintf(stderr, "ethtrack-helper: loading the seccomp filter: %s\n",
-				strerror(-rc));
+			log_msg(-rc, "loading the seccomp filter");
 	}
 	seccomp_release(ctx);
 	if (rc)

@@ -8,16 +8,14 @@
  *    (GRPC_CQ_NEXT, registered with the server) for a requested call, then
  *    serves that call synchronously: its batches go to a PLUCK queue bound to
  *    the call, so the handler, the reply and the status run in order with no
- *    state machine. One call at a time is plenty for a single local client,
- *    and it lets handlers keep their reply buffers in static storage.
+ *    state machine (call.c). One call at a time is plenty for a single local
+ *    client, and it lets handlers keep their reply buffers in static storage.
  *
  * Every registered method keeps one outstanding request; a generic request
  * catches unregistered methods and answers UNIMPLEMENTED. */
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
-#include <stdarg.h>
-#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,14 +33,13 @@
 #include <grpc/support/alloc.h>
 #include <grpc/support/time.h>
 
+#include "call.h"
 #include "helper.h"
 #include "rpc.h"
 
-/* Calls are served one at a time, so a client that stops reading stalls the
- * others: each batch gets this long (less when the call's deadline is
- * sooner), and a connection carries a few streams at most. Only allowed
- * peers (SO_PEERCRED) get this far. */
-#define CALL_STALL_SECONDS 5
+/* Calls are served one at a time (call.c bounds each batch), so a
+ * connection carries a few streams at most. Only allowed peers (SO_PEERCRED)
+ * get this far. */
 #define MAX_STREAMS_PER_CONNECTION 8
 /* Matches the service's receive limit; the largest host's first stats reply
  * (every stat name) stays far below. */
@@ -54,6 +51,7 @@
 
 struct method {
 	const char *path;
+	const char *name; /* "Service/Method": the path after its package */
 	rpc_unary_fn unary;
 	rpc_stream_fn stream;
 	void *handle;
@@ -88,246 +86,6 @@ static grpc_completion_queue *notify_cq; /* requested calls, shutdown */
 static grpc_completion_queue *call_cq;	 /* batches of the call being served */
 static int shutdown_tag;
 
-/* ---- per-call arena: unpacked requests and scratch, reset after each call */
-
-struct arena_chunk {
-	struct arena_chunk *next;
-	max_align_t data[];
-};
-
-static struct {
-	unsigned char *base;
-	size_t cap, used, overflow;
-	struct arena_chunk *chunks;
-} arena;
-
-#define ARENA_ALIGN (sizeof(max_align_t))
-
-static void *arena_alloc(void *unused, size_t size)
-{
-	(void)unused;
-	size = (size + ARENA_ALIGN - 1) & ~(ARENA_ALIGN - 1);
-	if (arena.cap - arena.used >= size) {
-		void *p = arena.base + arena.used;
-		arena.used += size;
-		return p;
-	}
-	struct arena_chunk *chunk = malloc(sizeof(*chunk) + size);
-	if (!chunk)
-		return NULL;
-	chunk->next = arena.chunks;
-	arena.chunks = chunk;
-	arena.overflow += size;
-	return chunk->data;
-}
-
-static void arena_free(void *unused, void *p)
-{
-	(void)unused;
-	(void)p;
-}
-
-/* Releases everything; storage stays at the high-water mark of one call. */
-static void arena_reset(void)
-{
-	size_t need = arena.used + arena.overflow;
-	while (arena.chunks) {
-		struct arena_chunk *next = arena.chunks->next;
-		free(arena.chunks);
-		arena.chunks = next;
-	}
-	if (need > arena.cap) {
-		unsigned char *base = realloc(arena.base, need);
-		if (base) {
-			arena.base = base;
-			arena.cap = need;
-		}
-	}
-	arena.used = 0;
-	arena.overflow = 0;
-}
-
-static ProtobufCAllocator arena_allocator = { .alloc = arena_alloc, .free = arena_free };
-
-/* ---- the reply buffer: one, reused, handed to gRPC without a copy.
- * gRPC holds a reference until the bytes are written; if it still does when
- * the next reply is packed (a cancelled call, say), that buffer is left to
- * gRPC to free and a new one replaces it. */
-
-struct reply_buffer {
-	atomic_int refs;
-	size_t cap;
-	uint8_t data[];
-};
-
-static struct reply_buffer *reply_buf;
-
-static void reply_unref(void *p)
-{
-	struct reply_buffer *buf = p;
-	if (atomic_fetch_sub(&buf->refs, 1) == 1)
-		free(buf);
-}
-
-static grpc_byte_buffer *pack_message(const ProtobufCMessage *msg)
-{
-	size_t len = protobuf_c_message_get_packed_size(msg);
-	bool ours = reply_buf && atomic_load(&reply_buf->refs) == 1;
-	if (!ours || reply_buf->cap < len) {
-		size_t cap = reply_buf && reply_buf->cap > len ? reply_buf->cap : len;
-		struct reply_buffer *buf;
-		if (ours) {
-			buf = realloc(reply_buf, sizeof(*buf) + cap);
-		} else {
-			buf = malloc(sizeof(*buf) + cap);
-			if (buf)
-				atomic_init(&buf->refs, 1);
-		}
-		if (!buf)
-			return NULL;
-		if (!ours && reply_buf)
-			reply_unref(reply_buf);
-		buf->cap = cap;
-		reply_buf = buf;
-	}
-	protobuf_c_message_pack(msg, reply_buf->data);
-	atomic_fetch_add(&reply_buf->refs, 1);
-	grpc_slice slice = grpc_slice_new_with_user_data(reply_buf->data, len, reply_unref, reply_buf);
-	grpc_byte_buffer *bb = grpc_raw_byte_buffer_create(&slice, 1);
-	grpc_slice_unref(slice);
-	return bb;
-}
-
-/* ---- calls */
-
-struct rpc_ctx {
-	grpc_call *call;
-	gpr_timespec deadline;
-	bool metadata_sent;
-	bool client_gone;
-	bool failed;
-	enum rpc_code code;
-	char message[512];
-};
-
-void rpc_fail(struct rpc_ctx *ctx, enum rpc_code code, const char *fmt, ...)
-{
-	if (ctx->failed)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(ctx->message, sizeof(ctx->message), fmt, ap);
-	va_end(ap);
-	ctx->failed = true;
-	ctx->code = code == RPC_OK ? RPC_UNKNOWN : code;
-}
-
-ProtobufCAllocator *rpc_allocator(struct rpc_ctx *ctx)
-{
-	(void)ctx;
-	return &arena_allocator;
-}
-
-int64_t rpc_deadline_ms(const struct rpc_ctx *ctx)
-{
-	gpr_timespec deadline = gpr_convert_clock_type(ctx->deadline, GPR_CLOCK_MONOTONIC);
-	if (deadline.tv_sec == INT64_MAX)
-		return -1;
-	gpr_timespec now = gpr_now(GPR_CLOCK_MONOTONIC);
-	if (gpr_time_cmp(deadline, now) <= 0)
-		return 0;
-	return gpr_time_to_millis(gpr_time_sub(deadline, now));
-}
-
-/* Runs one batch on the call and waits for it. */
-static bool run_batch(struct rpc_ctx *ctx, const grpc_op *ops, size_t n)
-{
-	grpc_call_error err = grpc_call_start_batch(ctx->call, ops, n, ctx, NULL);
-	if (err != GRPC_CALL_OK) {
-		fprintf(stderr, "ethtrack-helper: grpc_call_start_batch: error %d\n", err);
-		return false;
-	}
-	gpr_timespec limit = gpr_time_add(gpr_now(GPR_CLOCK_MONOTONIC),
-					  gpr_time_from_seconds(CALL_STALL_SECONDS, GPR_TIMESPAN));
-	gpr_timespec deadline = gpr_convert_clock_type(ctx->deadline, GPR_CLOCK_MONOTONIC);
-	if (gpr_time_cmp(deadline, limit) < 0)
-		limit = gpr_time_add(deadline, gpr_time_from_millis(100, GPR_TIMESPAN));
-	grpc_event ev = grpc_completion_queue_pluck(call_cq, ctx, limit, NULL);
-	if (ev.type == GRPC_QUEUE_TIMEOUT) {
-		grpc_call_cancel(ctx->call, NULL);
-		ev = grpc_completion_queue_pluck(call_cq, ctx, gpr_inf_future(GPR_CLOCK_MONOTONIC),
-						 NULL);
-	}
-	return ev.type == GRPC_OP_COMPLETE && ev.success;
-}
-
-int rpc_send(struct rpc_ctx *ctx, const ProtobufCMessage *msg)
-{
-	if (ctx->client_gone || ctx->failed)
-		return -1;
-	grpc_byte_buffer *bb = pack_message(msg);
-	if (!bb) {
-		rpc_fail(ctx, RPC_RESOURCE_EXHAUSTED, "out of memory packing a reply");
-		return -1;
-	}
-	grpc_op ops[2];
-	size_t n = 0;
-	memset(ops, 0, sizeof(ops));
-	if (!ctx->metadata_sent)
-		ops[n++].op = GRPC_OP_SEND_INITIAL_METADATA;
-	ops[n].op = GRPC_OP_SEND_MESSAGE;
-	ops[n++].data.send_message.send_message = bb;
-	bool ok = run_batch(ctx, ops, n);
-	grpc_byte_buffer_destroy(bb);
-	ctx->metadata_sent = true;
-	if (!ok) {
-		ctx->client_gone = true;
-		return -1;
-	}
-	return 0;
-}
-
-/* Sends the reply (when there is one) and the status, and waits for the
- * client's side to close. */
-static void finish_call(struct rpc_ctx *ctx, const ProtobufCMessage *reply)
-{
-	grpc_op ops[4];
-	size_t n = 0;
-	grpc_byte_buffer *bb = NULL;
-	grpc_slice details;
-	int cancelled = 0;
-
-	memset(ops, 0, sizeof(ops));
-	if (reply && !ctx->failed) {
-		bb = pack_message(reply);
-		if (!bb)
-			rpc_fail(ctx, RPC_RESOURCE_EXHAUSTED, "out of memory packing the reply");
-	}
-	if (!ctx->metadata_sent)
-		ops[n++].op = GRPC_OP_SEND_INITIAL_METADATA;
-	if (bb) {
-		ops[n].op = GRPC_OP_SEND_MESSAGE;
-		ops[n++].data.send_message.send_message = bb;
-	}
-	ops[n].op = GRPC_OP_SEND_STATUS_FROM_SERVER;
-	if (ctx->failed) {
-		details = grpc_slice_from_copied_string(ctx->message);
-		ops[n].data.send_status_from_server.status = (grpc_status_code)ctx->code;
-		ops[n++].data.send_status_from_server.status_details = &details;
-	} else {
-		ops[n++].data.send_status_from_server.status = GRPC_STATUS_OK;
-	}
-	ops[n].op = GRPC_OP_RECV_CLOSE_ON_SERVER;
-	ops[n++].data.recv_close_on_server.cancelled = &cancelled;
-
-	run_batch(ctx, ops, n);
-	ctx->metadata_sent = true;
-	if (bb)
-		grpc_byte_buffer_destroy(bb);
-	if (ctx->failed)
-		grpc_slice_unref(details);
-}
-
 /* Copies the request into one static buffer; -1 when it is too large. */
 static uint8_t request_buf[RPC_MAX_REQUEST_BYTES];
 
@@ -356,26 +114,27 @@ static ssize_t read_request(grpc_byte_buffer *payload)
 
 static void serve(struct method *m)
 {
-	struct rpc_ctx ctx = { .call = m->call, .deadline = m->deadline };
+	struct rpc_ctx ctx = {
+		.call = m->call, .method = m->name, .cq = call_cq, .deadline = m->deadline
+	};
 	const ProtobufCMessage *reply = NULL;
 	ssize_t len;
 
 	if (rpc_deadline_ms(&ctx) == 0)
-		rpc_fail(&ctx, RPC_DEADLINE_EXCEEDED, "%s: deadline passed before the call was served",
-			 m->path);
+		rpc_fail(&ctx, RPC_DEADLINE_EXCEEDED, "deadline passed before the call was served");
 	else if (!m->payload)
-		rpc_fail(&ctx, RPC_INVALID_ARGUMENT, "%s: no request message", m->path);
+		rpc_fail(&ctx, RPC_INVALID_ARGUMENT, "no request message");
 	else if ((len = read_request(m->payload)) < 0)
-		rpc_fail(&ctx, RPC_INVALID_ARGUMENT, "%s: request larger than %d bytes", m->path,
+		rpc_fail(&ctx, RPC_INVALID_ARGUMENT, "request larger than %d bytes",
 			 RPC_MAX_REQUEST_BYTES);
 	else if (m->unary) {
 		reply = m->unary(&ctx, request_buf, (size_t)len);
 		if (!reply && !ctx.failed)
-			rpc_fail(&ctx, RPC_INTERNAL, "%s: handler returned no reply", m->path);
+			rpc_fail(&ctx, RPC_INTERNAL, "handler returned no reply");
 	} else {
 		m->stream(&ctx, request_buf, (size_t)len);
 	}
-	finish_call(&ctx, reply);
+	call_finish(&ctx, reply);
 
 	if (m->payload)
 		grpc_byte_buffer_destroy(m->payload);
@@ -383,16 +142,18 @@ static void serve(struct method *m)
 	grpc_metadata_array_destroy(&m->metadata);
 	grpc_call_unref(m->call);
 	m->call = NULL;
-	arena_reset();
+	call_release();
 }
 
 static void serve_unknown(void)
 {
-	struct rpc_ctx ctx = { .call = unknown.call, .deadline = unknown.details.deadline };
+	struct rpc_ctx ctx = { .call = unknown.call,
+			       .cq = call_cq,
+			       .deadline = unknown.details.deadline };
 	char *method = grpc_slice_to_c_string(unknown.details.method);
 	rpc_fail(&ctx, RPC_UNIMPLEMENTED, "unknown method %s", method);
 	gpr_free(method);
-	finish_call(&ctx, NULL);
+	call_finish(&ctx, NULL);
 	grpc_call_details_destroy(&unknown.details);
 	grpc_metadata_array_destroy(&unknown.metadata);
 	grpc_call_unref(unknown.call);
@@ -435,7 +196,7 @@ static void *accept_loop(void *arg)
 		if (poll(fds, 2, -1) < 0) {
 			if (errno == EINTR)
 				continue;
-			fprintf(stderr, "ethtrack-helper: poll: %s\n", strerror(errno));
+			log_msg(errno, "poll");
 			break;
 		}
 		if (fds[1].revents) {
@@ -450,15 +211,13 @@ static void *accept_loop(void *arg)
 			int fd = accept4(a->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 			if (fd < 0) {
 				if (errno == EMFILE || errno == ENFILE) {
-					fprintf(stderr, "ethtrack-helper: accept: %s\n",
-						strerror(errno));
+					log_msg(errno, "accept");
 					usleep(100 * 1000);
 				}
 				break;
 			}
 			if (!peer_allowed(fd)) {
-				fprintf(stderr, "ethtrack-helper: refused a connection: peer "
-						"credentials not allowed\n");
+				log_msg(0, "refused a connection: peer credentials not allowed");
 				close(fd);
 				continue;
 			}
@@ -492,9 +251,10 @@ int server_run(int listen_fd, int signal_fd)
 		methods[i].handle = grpc_server_register_method(
 			server, methods[i].path, NULL, GRPC_SRM_PAYLOAD_READ_INITIAL_BYTE_BUFFER, 0);
 		if (!methods[i].handle) {
-			fprintf(stderr, "ethtrack-helper: cannot register %s\n", methods[i].path);
+			log_msg(0, "cannot register %s", methods[i].path);
 			return 1;
 		}
+		methods[i].name = strrchr(methods[i].path, '.') + 1;
 	}
 	grpc_server_start(server);
 
@@ -502,7 +262,7 @@ int server_run(int listen_fd, int signal_fd)
 	for (size_t i = 0; i < N_METHODS; i++)
 		ok = ok && request_method(&methods[i]);
 	if (!ok) {
-		fprintf(stderr, "ethtrack-helper: cannot request calls\n");
+		log_msg(0, "cannot request calls");
 		return 1;
 	}
 
@@ -514,7 +274,7 @@ int server_run(int listen_fd, int signal_fd)
 	pthread_t accept_thread;
 	int rc = pthread_create(&accept_thread, NULL, accept_loop, &acceptor);
 	if (rc != 0) {
-		fprintf(stderr, "ethtrack-helper: pthread_create: %s\n", strerror(rc));
+		log_msg(rc, "pthread_create");
 		return 1;
 	}
 	fprintf(stderr, "ethtrack-helper %s: serving (pid %d)\n", ETHTRACK_VERSION, (int)getpid());
@@ -555,10 +315,8 @@ int server_run(int listen_fd, int signal_fd)
 	grpc_call_details_destroy(&unknown.details);
 	grpc_metadata_array_destroy(&unknown.metadata);
 	grpc_shutdown();
-	arena_reset();
-	free(arena.base);
-	if (reply_buf)
-		reply_unref(reply_buf);
-	fprintf(stderr, "ethtrack-helper: stopped\n");
+	calls_shutdown();
+	log_msg(0, "stopped");
 	return 0;
 }
+

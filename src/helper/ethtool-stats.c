@@ -1,5 +1,4 @@
-/* ethtool over the SIOCETHTOOL ioctl: interfaces with driver info and link
- * settings, and the stats of named interfaces.
+/* GetEthtoolStats: the stats of named interfaces over SIOCETHTOOL.
  *
  * Memory does not grow with cycles: the stat names of each interface are
  * cached and re-read only when its stat count or driver changes, and the
@@ -11,16 +10,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <sys/socket.h>
 #include <time.h>
-#include <unistd.h>
-
-#include <linux/ethtool.h>
-#include <linux/sockios.h>
 
 #include "ethtrack/helper/v1/helper.pb-c.h"
-#include "helper.h"
+#include "ethtool.h"
 #include "rpc.h"
 
 /* More queries than any host has interfaces. With duplicates refused, the
@@ -37,194 +30,6 @@
  * grew since ETHTOOL_GSSET_INFO (a channel change in between). */
 #define STATS_SLACK 256
 #define STATS_ROOM(count) (2 * (size_t)(count) + STATS_SLACK)
-/* link_mode_masks_nwords is an s8. */
-#define MODE_WORDS_MAX 127
-
-static int ioctl_fd = -1;
-
-int ethtool_init(void)
-{
-	ioctl_fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (ioctl_fd < 0) /* a kernel without IPv4: any socket reaches dev_ioctl */
-		ioctl_fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, 0);
-	if (ioctl_fd < 0) {
-		fprintf(stderr, "ethtrack-helper: ethtool socket: %s\n", strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
-/* Returns 0 or a negative errno. */
-static int ethtool_ioctl(const char *ifname, void *cmd)
-{
-	struct ifreq ifr;
-	memset(&ifr, 0, sizeof(ifr));
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
-	ifr.ifr_data = cmd;
-	return ioctl(ioctl_fd, SIOCETHTOOL, &ifr) < 0 ? -errno : 0;
-}
-
-/* Grows *buf to hold n elements of size each; never shrinks. */
-static int grow(void *buf, size_t *cap, size_t n, size_t size)
-{
-	if (n <= *cap)
-		return 0;
-	size_t want = *cap ? *cap : 16;
-	while (want < n)
-		want *= 2;
-	void *p = realloc(*(void **)buf, want * size);
-	if (!p)
-		return -1;
-	*(void **)buf = p;
-	*cap = want;
-	return 0;
-}
-
-/* Stat count from ETHTOOL_GSSET_INFO, or drvinfo's n_stats on kernels
- * without it; 0 when the driver has no stats. Negative errno on failure. */
-static int64_t stats_count(const char *ifname, const struct ethtool_drvinfo *drvinfo)
-{
-	struct {
-		struct ethtool_sset_info hdr;
-		uint32_t count;
-	} sset = { .hdr = { .cmd = ETHTOOL_GSSET_INFO, .sset_mask = 1ULL << ETH_SS_STATS } };
-	int err = ethtool_ioctl(ifname, &sset);
-	if (err == 0)
-		return (sset.hdr.sset_mask & (1ULL << ETH_SS_STATS)) ? sset.count : 0;
-	if (err == -EOPNOTSUPP)
-		return drvinfo ? drvinfo->n_stats : 0;
-	return err;
-}
-
-/* ---- ListInterfaces */
-
-struct interface_slot {
-	Ethtrack__Helper__V1__Interface msg;
-	char name[IFNAMSIZ];
-	char driver[32];
-	char version[32];
-	char fw_version[ETHTOOL_FWVERS_LEN];
-	char bus_info[ETHTOOL_BUSINFO_LEN];
-	uint32_t modes[3][MODE_WORDS_MAX];
-};
-
-static struct {
-	Ethtrack__Helper__V1__ListInterfacesReply msg;
-	struct interface_slot *slots;
-	Ethtrack__Helper__V1__Interface **ptrs;
-	size_t cap_slots, cap_ptrs;
-} interfaces_reply = { .msg = ETHTRACK__HELPER__V1__LIST_INTERFACES_REPLY__INIT };
-
-#define COPY_FIELD(dst, src)                                                          \
-	do {                                                                          \
-		memcpy(dst, src, sizeof(dst) < sizeof(src) ? sizeof(dst) : sizeof(src)); \
-		dst[sizeof(dst) - 1] = '\0';                                          \
-	} while (0)
-
-/* ETHTOOL_GLINKSETTINGS: the first call, with nwords 0, makes the kernel
- * answer how many words its link mode masks take, as a negative nwords. */
-static void read_link_settings(struct interface_slot *slot)
-{
-	struct {
-		struct ethtool_link_settings s;
-		uint32_t masks[3 * MODE_WORDS_MAX];
-	} req;
-	Ethtrack__Helper__V1__Interface *m = &slot->msg;
-
-	memset(&req.s, 0, sizeof(req.s));
-	req.s.cmd = ETHTOOL_GLINKSETTINGS;
-	if (ethtool_ioctl(slot->name, &req) < 0 || req.s.link_mode_masks_nwords >= 0)
-		return;
-	int nwords = -req.s.link_mode_masks_nwords;
-	memset(&req, 0, sizeof(req));
-	req.s.cmd = ETHTOOL_GLINKSETTINGS;
-	req.s.link_mode_masks_nwords = (int8_t)nwords;
-	if (ethtool_ioctl(slot->name, &req) < 0 || req.s.cmd != ETHTOOL_GLINKSETTINGS ||
-	    req.s.link_mode_masks_nwords != nwords)
-		return;
-
-	m->settings_known = true;
-	m->speed_mbps = req.s.speed == (uint32_t)SPEED_UNKNOWN ? 0 : req.s.speed;
-	m->duplex = req.s.duplex;
-	m->autoneg = req.s.autoneg == AUTONEG_ENABLE;
-	m->port = req.s.port;
-	for (int i = 0; i < 3; i++)
-		memcpy(slot->modes[i], req.masks + i * nwords, nwords * sizeof(uint32_t));
-	m->n_supported_modes = m->n_advertising_modes = m->n_lp_advertising_modes = nwords;
-	m->supported_modes = slot->modes[0];
-	m->advertising_modes = slot->modes[1];
-	m->lp_advertising_modes = slot->modes[2];
-}
-
-static void describe_interface(struct interface_slot *slot, const char *name, unsigned index)
-{
-	Ethtrack__Helper__V1__Interface *m = &slot->msg;
-	ethtrack__helper__v1__interface__init(m);
-	snprintf(slot->name, sizeof(slot->name), "%s", name);
-	slot->driver[0] = slot->version[0] = slot->fw_version[0] = slot->bus_info[0] = '\0';
-	m->name = slot->name;
-	m->ifindex = index;
-	m->driver = slot->driver;
-	m->driver_version = slot->version;
-	m->firmware_version = slot->fw_version;
-	m->bus_info = slot->bus_info;
-	m->duplex = DUPLEX_UNKNOWN;
-
-	struct ethtool_drvinfo drvinfo = { .cmd = ETHTOOL_GDRVINFO };
-	bool have_drvinfo = ethtool_ioctl(name, &drvinfo) == 0;
-	if (have_drvinfo) {
-		COPY_FIELD(slot->driver, drvinfo.driver);
-		COPY_FIELD(slot->version, drvinfo.version);
-		COPY_FIELD(slot->fw_version, drvinfo.fw_version);
-		COPY_FIELD(slot->bus_info, drvinfo.bus_info);
-	}
-	int64_t count = stats_count(name, have_drvinfo ? &drvinfo : NULL);
-	m->n_stats = count > 0 ? (uint32_t)count : 0;
-
-	struct ethtool_value link = { .cmd = ETHTOOL_GLINK };
-	if (ethtool_ioctl(name, &link) == 0) {
-		m->link_known = true;
-		m->link_up = link.data != 0;
-	}
-	read_link_settings(slot);
-}
-
-const ProtobufCMessage *ethtool_list_interfaces(struct rpc_ctx *ctx, const uint8_t *req,
-						size_t len)
-{
-	Ethtrack__Helper__V1__ListInterfacesRequest *request =
-		ethtrack__helper__v1__list_interfaces_request__unpack(rpc_allocator(ctx), len, req);
-	if (!request) {
-		rpc_fail(ctx, RPC_INVALID_ARGUMENT, "ListInterfaces: malformed request");
-		return NULL;
-	}
-	struct if_nameindex *names = if_nameindex();
-	if (!names) {
-		rpc_fail(ctx, RPC_INTERNAL, "ListInterfaces: listing interfaces: %s", strerror(errno));
-		return NULL;
-	}
-	size_t n = 0;
-	while (names[n].if_index)
-		n++;
-	if (grow(&interfaces_reply.slots, &interfaces_reply.cap_slots, n,
-		 sizeof(*interfaces_reply.slots)) < 0 ||
-	    grow(&interfaces_reply.ptrs, &interfaces_reply.cap_ptrs, n,
-		 sizeof(*interfaces_reply.ptrs)) < 0) {
-		if_freenameindex(names);
-		rpc_fail(ctx, RPC_RESOURCE_EXHAUSTED, "ListInterfaces: out of memory");
-		return NULL;
-	}
-	for (size_t i = 0; i < n; i++) {
-		describe_interface(&interfaces_reply.slots[i], names[i].if_name, names[i].if_index);
-		interfaces_reply.ptrs[i] = &interfaces_reply.slots[i].msg;
-	}
-	if_freenameindex(names);
-	interfaces_reply.msg.n_interfaces = n;
-	interfaces_reply.msg.interfaces = interfaces_reply.ptrs;
-	return &interfaces_reply.msg.base;
-}
-
-/* ---- GetEthtoolStats */
 
 /* The stat names of one interface, keyed by name. */
 struct names_entry {
@@ -472,29 +277,29 @@ const ProtobufCMessage *ethtool_get_stats(struct rpc_ctx *ctx, const uint8_t *re
 	Ethtrack__Helper__V1__EthtoolStatsRequest *request =
 		ethtrack__helper__v1__ethtool_stats_request__unpack(rpc_allocator(ctx), len, req);
 	if (!request) {
-		rpc_fail(ctx, RPC_INVALID_ARGUMENT, "GetEthtoolStats: malformed request");
+		rpc_fail(ctx, RPC_INVALID_ARGUMENT, "malformed request");
 		return NULL;
 	}
 	size_t n = request->n_queries;
 	if (n > MAX_QUERIES) {
-		rpc_fail(ctx, RPC_INVALID_ARGUMENT, "GetEthtoolStats: %zu queries, at most %d", n,
+		rpc_fail(ctx, RPC_INVALID_ARGUMENT, "%zu queries (at most %d)", n,
 			 MAX_QUERIES);
 		return NULL;
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (!valid_ifname(request->queries[i]->interface)) {
 			rpc_fail(ctx, RPC_INVALID_ARGUMENT,
-				 "GetEthtoolStats: query %zu: invalid interface name", i);
+				 "query %zu: invalid interface name", i);
 			return NULL;
 		}
 	}
 	if (has_duplicate(request->queries, n)) {
-		rpc_fail(ctx, RPC_INVALID_ARGUMENT, "GetEthtoolStats: an interface is asked for twice");
+		rpc_fail(ctx, RPC_INVALID_ARGUMENT, "an interface is asked for twice");
 		return NULL;
 	}
 	if (grow(&stats_reply.slots, &stats_reply.cap_slots, n, sizeof(*stats_reply.slots)) < 0 ||
 	    grow(&stats_reply.ptrs, &stats_reply.cap_ptrs, n, sizeof(*stats_reply.ptrs)) < 0) {
-		rpc_fail(ctx, RPC_RESOURCE_EXHAUSTED, "GetEthtoolStats: out of memory");
+		rpc_fail(ctx, RPC_RESOURCE_EXHAUSTED, "out of memory");
 		return NULL;
 	}
 
@@ -539,3 +344,4 @@ const ProtobufCMessage *ethtool_get_stats(struct rpc_ctx *ctx, const uint8_t *re
 	stats_reply.msg.interfaces = stats_reply.ptrs;
 	return &stats_reply.msg.base;
 }
+

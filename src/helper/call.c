@@ -1,0 +1,268 @@
+/* One call as a handler sees it (rpc.h): its status, its per-call arena,
+ * its replies packed into one reused buffer and sent batch by batch on the
+ * call's PLUCK queue, each batch bounded so a stalled client cannot hold the
+ * helper. server.c decides which call runs and when. */
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <grpc/byte_buffer.h>
+#include <grpc/grpc.h>
+#include <grpc/slice.h>
+#include <grpc/support/time.h>
+
+#include "call.h"
+#include "helper.h"
+#include "rpc.h"
+
+/* Calls are served one at a time, so a client that stops reading stalls the
+ * others: each batch gets this long (less when the call's deadline is
+ * sooner). */
+#define CALL_STALL_SECONDS 5
+
+/* ---- per-call arena: unpacked requests and scratch, reset after each call */
+
+struct arena_chunk {
+	struct arena_chunk *next;
+	max_align_t data[];
+};
+
+static struct {
+	unsigned char *base;
+	size_t cap, used, overflow;
+	struct arena_chunk *chunks;
+} arena;
+
+#define ARENA_ALIGN (sizeof(max_align_t))
+
+static void *arena_alloc(void *unused, size_t size)
+{
+	(void)unused;
+	size = (size + ARENA_ALIGN - 1) & ~(ARENA_ALIGN - 1);
+	if (arena.cap - arena.used >= size) {
+		void *p = arena.base + arena.used;
+		arena.used += size;
+		return p;
+	}
+	struct arena_chunk *chunk = malloc(sizeof(*chunk) + size);
+	if (!chunk)
+		return NULL;
+	chunk->next = arena.chunks;
+	arena.chunks = chunk;
+	arena.overflow += size;
+	return chunk->data;
+}
+
+static void arena_free(void *unused, void *p)
+{
+	(void)unused;
+	(void)p;
+}
+
+/* Releases everything; storage stays at the high-water mark of one call. */
+void call_release(void)
+{
+	size_t need = arena.used + arena.overflow;
+	while (arena.chunks) {
+		struct arena_chunk *next = arena.chunks->next;
+		free(arena.chunks);
+		arena.chunks = next;
+	}
+	if (need > arena.cap) {
+		unsigned char *base = realloc(arena.base, need);
+		if (base) {
+			arena.base = base;
+			arena.cap = need;
+		}
+	}
+	arena.used = 0;
+	arena.overflow = 0;
+}
+
+static ProtobufCAllocator arena_allocator = { .alloc = arena_alloc, .free = arena_free };
+
+/* ---- the reply buffer: one, reused, handed to gRPC without a copy.
+ * gRPC holds a reference until the bytes are written; if it still does when
+ * the next reply is packed (a cancelled call, say), that buffer is left to
+ * gRPC to free and a new one replaces it. */
+
+struct reply_buffer {
+	atomic_int refs;
+	size_t cap;
+	uint8_t data[];
+};
+
+static struct reply_buffer *reply_buf;
+
+static void reply_unref(void *p)
+{
+	struct reply_buffer *buf = p;
+	if (atomic_fetch_sub(&buf->refs, 1) == 1)
+		free(buf);
+}
+
+static grpc_byte_buffer *pack_message(const ProtobufCMessage *msg)
+{
+	size_t len = protobuf_c_message_get_packed_size(msg);
+	bool ours = reply_buf && atomic_load(&reply_buf->refs) == 1;
+	if (!ours || reply_buf->cap < len) {
+		size_t cap = reply_buf && reply_buf->cap > len ? reply_buf->cap : len;
+		struct reply_buffer *buf;
+		if (ours) {
+			buf = realloc(reply_buf, sizeof(*buf) + cap);
+		} else {
+			buf = malloc(sizeof(*buf) + cap);
+			if (buf)
+				atomic_init(&buf->refs, 1);
+		}
+		if (!buf)
+			return NULL;
+		if (!ours && reply_buf)
+			reply_unref(reply_buf);
+		buf->cap = cap;
+		reply_buf = buf;
+	}
+	protobuf_c_message_pack(msg, reply_buf->data);
+	atomic_fetch_add(&reply_buf->refs, 1);
+	grpc_slice slice = grpc_slice_new_with_user_data(reply_buf->data, len, reply_unref, reply_buf);
+	grpc_byte_buffer *bb = grpc_raw_byte_buffer_create(&slice, 1);
+	grpc_slice_unref(slice);
+	return bb;
+}
+
+/* ---- calls */
+
+void rpc_fail(struct rpc_ctx *ctx, enum rpc_code code, const char *fmt, ...)
+{
+	if (ctx->failed)
+		return;
+	size_t used = 0;
+	if (ctx->method) {
+		int n = snprintf(ctx->message, sizeof(ctx->message), "%s: ", ctx->method);
+		used = n > 0 && (size_t)n < sizeof(ctx->message) ? (size_t)n : 0;
+	}
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(ctx->message + used, sizeof(ctx->message) - used, fmt, ap);
+	va_end(ap);
+	ctx->failed = true;
+	ctx->code = code == RPC_OK ? RPC_UNKNOWN : code;
+}
+
+ProtobufCAllocator *rpc_allocator(struct rpc_ctx *ctx)
+{
+	(void)ctx;
+	return &arena_allocator;
+}
+
+int64_t rpc_deadline_ms(const struct rpc_ctx *ctx)
+{
+	gpr_timespec deadline = gpr_convert_clock_type(ctx->deadline, GPR_CLOCK_MONOTONIC);
+	if (deadline.tv_sec == INT64_MAX)
+		return -1;
+	gpr_timespec now = gpr_now(GPR_CLOCK_MONOTONIC);
+	if (gpr_time_cmp(deadline, now) <= 0)
+		return 0;
+	return gpr_time_to_millis(gpr_time_sub(deadline, now));
+}
+
+/* Runs one batch on the call and waits for it. */
+static bool run_batch(struct rpc_ctx *ctx, const grpc_op *ops, size_t n)
+{
+	grpc_call_error err = grpc_call_start_batch(ctx->call, ops, n, ctx, NULL);
+	if (err != GRPC_CALL_OK) {
+		log_msg(0, "grpc_call_start_batch: error %d", err);
+		return false;
+	}
+	gpr_timespec limit = gpr_time_add(gpr_now(GPR_CLOCK_MONOTONIC),
+					  gpr_time_from_seconds(CALL_STALL_SECONDS, GPR_TIMESPAN));
+	gpr_timespec deadline = gpr_convert_clock_type(ctx->deadline, GPR_CLOCK_MONOTONIC);
+	if (gpr_time_cmp(deadline, limit) < 0)
+		limit = gpr_time_add(deadline, gpr_time_from_millis(100, GPR_TIMESPAN));
+	grpc_event ev = grpc_completion_queue_pluck(ctx->cq, ctx, limit, NULL);
+	if (ev.type == GRPC_QUEUE_TIMEOUT) {
+		grpc_call_cancel(ctx->call, NULL);
+		ev = grpc_completion_queue_pluck(ctx->cq, ctx, gpr_inf_future(GPR_CLOCK_MONOTONIC),
+						 NULL);
+	}
+	return ev.type == GRPC_OP_COMPLETE && ev.success;
+}
+
+int rpc_send(struct rpc_ctx *ctx, const ProtobufCMessage *msg)
+{
+	if (ctx->client_gone || ctx->failed)
+		return -1;
+	grpc_byte_buffer *bb = pack_message(msg);
+	if (!bb) {
+		rpc_fail(ctx, RPC_RESOURCE_EXHAUSTED, "out of memory packing a reply");
+		return -1;
+	}
+	grpc_op ops[2];
+	size_t n = 0;
+	memset(ops, 0, sizeof(ops));
+	if (!ctx->metadata_sent)
+		ops[n++].op = GRPC_OP_SEND_INITIAL_METADATA;
+	ops[n].op = GRPC_OP_SEND_MESSAGE;
+	ops[n++].data.send_message.send_message = bb;
+	bool ok = run_batch(ctx, ops, n);
+	grpc_byte_buffer_destroy(bb);
+	ctx->metadata_sent = true;
+	if (!ok) {
+		ctx->client_gone = true;
+		return -1;
+	}
+	return 0;
+}
+
+void call_finish(struct rpc_ctx *ctx, const ProtobufCMessage *reply)
+{
+	grpc_op ops[4];
+	size_t n = 0;
+	grpc_byte_buffer *bb = NULL;
+	grpc_slice details;
+	int cancelled = 0;
+
+	memset(ops, 0, sizeof(ops));
+	if (reply && !ctx->failed) {
+		bb = pack_message(reply);
+		if (!bb)
+			rpc_fail(ctx, RPC_RESOURCE_EXHAUSTED, "out of memory packing the reply");
+	}
+	if (!ctx->metadata_sent)
+		ops[n++].op = GRPC_OP_SEND_INITIAL_METADATA;
+	if (bb) {
+		ops[n].op = GRPC_OP_SEND_MESSAGE;
+		ops[n++].data.send_message.send_message = bb;
+	}
+	ops[n].op = GRPC_OP_SEND_STATUS_FROM_SERVER;
+	if (ctx->failed) {
+		details = grpc_slice_from_copied_string(ctx->message);
+		ops[n].data.send_status_from_server.status = (grpc_status_code)ctx->code;
+		ops[n++].data.send_status_from_server.status_details = &details;
+	} else {
+		ops[n++].data.send_status_from_server.status = GRPC_STATUS_OK;
+	}
+	ops[n].op = GRPC_OP_RECV_CLOSE_ON_SERVER;
+	ops[n++].data.recv_close_on_server.cancelled = &cancelled;
+
+	run_batch(ctx, ops, n);
+	ctx->metadata_sent = true;
+	if (bb)
+		grpc_byte_buffer_destroy(bb);
+	if (ctx->failed)
+		grpc_slice_unref(details);
+}
+
+void calls_shutdown(void)
+{
+	call_release();
+	free(arena.base);
+	arena.base = NULL;
+	arena.cap = 0;
+	if (reply_buf)
+		reply_unref(reply_buf);
+	reply_buf = NULL;
+}
