@@ -76,7 +76,8 @@ export class HelperCallError extends Error {
     readonly code: grpc.status | undefined,
     details: string,
   ) {
-    const detail = helperErrorDetail(code, details);
+    // The helper names the method in front of its own words ("Helper/GetInfo: ..."); said once is enough.
+    const detail = helperErrorDetail(code, details).replace(/^(Helper|Health)\/\w+: /, '');
     super(`helper ${rpc}: ${detail}`);
     this.detail = detail;
   }

@@ -105,7 +105,11 @@ describe('a node without nf_conntrack', () => {
       schedule: '* * * * * *',
       collect: () =>
         Promise.reject(
-          new HelperCallError('GetConntrackBreakdown', code, 'conntrack breakdown: nf_conntrack is not loaded'),
+          new HelperCallError(
+            'GetConntrackBreakdown',
+            code,
+            'Helper/GetConntrackBreakdown: nf_conntrack is not loaded',
+          ),
         ),
     };
     const metrics = new SelfMetrics();
@@ -121,10 +125,7 @@ describe('a node without nf_conntrack', () => {
 
     code = grpc.status.INTERNAL;
     await runner.runAll();
-    assert.equal(
-      runner.statuses[0].lastError,
-      'helper GetConntrackBreakdown: conntrack breakdown: nf_conntrack is not loaded',
-    );
+    assert.equal(runner.statuses[0].lastError, 'helper GetConntrackBreakdown: nf_conntrack is not loaded');
     assert.match(await metrics.text.metrics(), /ethtrack_collector_success\{collector="conntrack_breakdown"\} 0/);
     await runner.stop();
   });
@@ -145,10 +146,11 @@ describe('a node without nf_conntrack', () => {
 
 describe('helper error messages', () => {
   it("keep the helper's words whole, commas included, and trim only grpc-js's decorations", () => {
-    const helperWords = 'GetEthtoolStats: 20000 queries, at most 16384';
+    const helperWords = '20000 queries, at most 16384';
     assert.equal(helperErrorDetail(grpc.status.INVALID_ARGUMENT, helperWords), helperWords);
     assert.equal(
-      new HelperCallError('GetEthtoolStats', grpc.status.INVALID_ARGUMENT, helperWords).message,
+      new HelperCallError('GetEthtoolStats', grpc.status.INVALID_ARGUMENT, `Helper/GetEthtoolStats: ${helperWords}`)
+        .message,
       `helper GetEthtoolStats: ${helperWords}`,
     );
     assert.equal(
