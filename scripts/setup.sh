@@ -13,6 +13,8 @@ APT_PACKAGES=(
 	clang-14 libclang-rt-14-dev libcap2-bin util-linux
 	# tests and benchmarks: the oracles nobody here wrote
 	ethtool iproute2 iptables conntrack iputils-ping prometheus prometheus-node-exporter curl
+	# the status page in a real browser (headless --dump-dom and --screenshot)
+	chromium
 )
 
 missing=()

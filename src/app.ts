@@ -101,8 +101,7 @@ export class Ethtrack {
         helperError: this.supervisor.lastError,
         helperRestarts: this.supervisor.restarts,
         telemetryPath: config.telemetryPath,
-        gcEnabled: this.gc.enabled,
-        gcReason: this.gc.reason,
+        gc: this.gc.state,
         jobs: this.runner.statuses,
       }),
     });

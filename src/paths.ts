@@ -31,4 +31,6 @@ export const PATHS = {
   prometheusRules: path.join(ROOT, 'deploy', 'prometheus'),
   kubernetes: path.join(ROOT, 'deploy', 'kubernetes'),
   testFixtures: path.join(ROOT, 'test', 'fixtures'),
+  /** Artifacts a test run keeps for people to look at (screenshots); git-ignored. */
+  testResults: path.join(ROOT, 'test-results'),
 } as const;

@@ -21,6 +21,8 @@ export interface JobStatus {
   lastDurationMs?: number;
   lastSuccess?: Date;
   lastError?: string;
+  /** Samples in the latest snapshot (what /metrics serves for this job while it is fresh). */
+  series: number;
   /** Why the last cycle had nothing to report (NoData), if it had not. */
   noData?: string;
   succeeded: boolean;
@@ -52,6 +54,7 @@ class ScheduledJob {
       schedule: job.schedule,
       intervalMs: scheduleIntervalMs(job.schedule),
       running: false,
+      series: 0,
       succeeded: false,
       skippedOverlaps: 0,
     };
@@ -126,6 +129,7 @@ export class Runner extends EventEmitter {
       const now = Date.now();
       scheduled.snapshot?.release();
       scheduled.snapshot = new Snapshot(isNoData(result) ? [] : result, now);
+      status.series = scheduled.snapshot.series;
       if (isNoData(result)) {
         if (status.noData !== result.noData)
           this.logger.info('collector has no data', { collector: job.name, reason: result.noData });

@@ -7,6 +7,13 @@ import { familyHeader, type RenderedFamily } from './family';
 import type { TextBuffer } from './text-buffer';
 
 const gzip = promisify(zlib.gzip);
+const NEWLINE = 0x0a;
+
+function countLines(body: Buffer): number {
+  let lines = 0;
+  for (let at = body.indexOf(NEWLINE); at !== -1; at = body.indexOf(NEWLINE, at + 1)) lines++;
+  return lines;
+}
 
 /**
  * A job's latest families, rendered once. Sample lines are shared by both
@@ -17,6 +24,8 @@ export class Snapshot {
   private readonly chunks: { text: Buffer; openMetrics: Buffer; body: Buffer }[] = [];
   private readonly lent: TextBuffer[] = [];
   private gzipped: [Promise<Buffer> | undefined, Promise<Buffer> | undefined] = [undefined, undefined];
+  /** How many samples (series) the snapshot serves: one per line of the bodies, counted once here. */
+  readonly series: number = 0;
 
   constructor(
     families: readonly RenderedFamily[],
@@ -32,6 +41,7 @@ export class Snapshot {
         this.lent.push(family.body);
       }
       if (body.length === 0) continue;
+      this.series += countLines(body);
       this.chunks.push({
         text: Buffer.from(familyHeader(family.meta, false)),
         openMetrics: Buffer.from(familyHeader(family.meta, true)),

@@ -12,8 +12,21 @@ interface GcConsumer {
   run: () => Promise<number> | number;
 }
 
+/** What the status page shows of the loop. */
+export interface GcState {
+  enabled: boolean;
+  /** Why it runs: the consumers' reasons, comma-separated; empty when none registered. */
+  reason: string;
+  intervalMs: number;
+  /** Completed passes and records evicted, summed over tables, since start. */
+  runs: number;
+  evicted: number;
+}
+
 export class GcLoop implements GcRegistration {
   private readonly consumers: GcConsumer[] = [];
+  private runs = 0;
+  private evicted = 0;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
 
@@ -37,6 +50,16 @@ export class GcLoop implements GcRegistration {
     return this.consumers.map((consumer) => consumer.reason).join(', ');
   }
 
+  get state(): GcState {
+    return {
+      enabled: this.enabled,
+      reason: this.reason,
+      intervalMs: this.intervalMs,
+      runs: this.runs,
+      evicted: this.evicted,
+    };
+  }
+
   start(): void {
     if (this.consumers.length === 0) {
       this.logger.debug('conntrack GC loop not started: flows collector and pruning are off');
@@ -56,6 +79,8 @@ export class GcLoop implements GcRegistration {
           const labels = { table: consumer.table };
           try {
             const evicted = await consumer.run();
+            this.runs++;
+            this.evicted += evicted;
             this.metrics.gcRuns.inc(labels);
             if (evicted > 0) this.metrics.gcEvicted.inc(labels, evicted);
           } catch (err) {

@@ -34,6 +34,7 @@ export const TYPE_ONLY_EDGES: readonly (readonly [string, string])[] = [
   ['gc/loop.ts', 'collectors/collector.ts'], // GcRegistration: what a collector asks of the GC loop
   ['serving/http-server.ts', 'collectors/runner.ts'], // the runner's snapshots and statuses
   ['serving/status-page.ts', 'collectors/runner.ts'], // JobStatus
+  ['serving/status-page.ts', 'gc/loop.ts'], // GcState: what the status page shows of the GC loop
 ];
 
 interface Edge {

@@ -139,7 +139,36 @@ describe('a node without nf_conntrack', () => {
     );
     await runner.runAll();
     assert.equal(runner.statuses[0].noData, 'nf_conntrack is not loaded');
+    assert.equal(runner.statuses[0].series, 0);
     assert.equal(runner.allSucceededOnce, true);
+    await runner.stop();
+  });
+
+  it("counts the series of each job's latest snapshot once per cycle (a stand-in job)", async () => {
+    let devices = ['a', 'b', 'c'];
+    const runner = new Runner(
+      [
+        {
+          name: 'nics',
+          schedule: '* * * * * *',
+          collect: async () => [
+            renderFamily(
+              NIC.linkUp,
+              devices.map((device) => ({ labels: { device }, value: 1 })),
+            ),
+            renderFamily(NIC.info, []),
+          ],
+        },
+      ],
+      noHelper,
+      new SelfMetrics(),
+      logger,
+    );
+    await runner.runAll();
+    assert.equal(runner.statuses[0].series, 3);
+    devices = ['a'];
+    await runner.runAll();
+    assert.equal(runner.statuses[0].series, 1);
     await runner.stop();
   });
 });

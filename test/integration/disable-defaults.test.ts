@@ -30,8 +30,7 @@ function isSelfMetric(sample: ParsedSample): boolean {
 
 /** Collector names in the status page's table, one per row. */
 function statusPageCollectors(html: string): string[] {
-  const body = html.slice(html.indexOf('<tbody>'), html.indexOf('</tbody>'));
-  return [...body.matchAll(/<tr class="[^"]*"><td>([^<]*)<\/td>/g)].map((match) => match[1]);
+  return [...html.matchAll(/<tr [^>]*data-collector="([^"]*)"/g)].map((match) => match[1]);
 }
 
 describe('--collector.disable-defaults', () => {

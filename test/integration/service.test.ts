@@ -93,9 +93,9 @@ describe('endpoints', () => {
     const reply = await exporter.request('/');
     assert.equal(reply.status, 200);
     assert.match(reply.headers['content-type'], /text\/html/);
-    assert.match(reply.body, /helper <span class="state ok">up<\/span>/);
+    assert.match(reply.body, /<span class="badge ok" id="helper-state">up<\/span>/);
     for (const job of ['ethtool', 'conntrack', 'conntrack_breakdown']) {
-      assert.match(reply.body, new RegExp(`<tr class="ok"><td>${job}</td>`));
+      assert.match(reply.body, new RegExp(`<tr class="job ok" data-collector="${job}" data-result="ok">`));
     }
     assert.match(reply.body, /href="\/metrics"/);
   });

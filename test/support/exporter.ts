@@ -62,7 +62,10 @@ export class Exporter {
   }
 
   /** Starts the exporter on ephemeral loopback ports and waits until it listens. */
-  static async start(args: readonly string[], options: { ns?: Netns; helper?: string } = {}): Promise<Exporter> {
+  static async start(
+    args: readonly string[],
+    options: { ns?: Netns; helper?: string; runUnder?: readonly string[] } = {},
+  ): Promise<Exporter> {
     const argv = [
       ...NODE_FLAGS,
       CLI,
@@ -72,7 +75,11 @@ export class Exporter {
       `--helper.path=${options.helper ?? HELPER_ASAN}`,
       ...args,
     ];
-    const [cmd, cmdArgs] = options.ns ? options.ns.wrap(process.execPath, argv) : [process.execPath, argv];
+    // runUnder: a command that starts the exporter (and so the helper it spawns), such as setpriv.
+    const [program, programArgs] = options.runUnder?.length
+      ? [options.runUnder[0], [...options.runUnder.slice(1), process.execPath, ...argv]]
+      : [process.execPath, argv];
+    const [cmd, cmdArgs] = options.ns ? options.ns.wrap(program, programArgs) : [program, programArgs];
     const child = spawn(cmd, cmdArgs, {
       stdio: ['ignore', 'ignore', 'pipe'],
       env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=0' },
