@@ -11,7 +11,9 @@
 //            service and the helper must stay flat.
 //
 // Options (environment): BENCH_PAIRS (64), BENCH_QUEUES (64), BENCH_CT (250000),
-// BENCH_SOAK_SECONDS (120), BENCH_ONLY (ethtool|conntrack|soak, comma list).
+// BENCH_SOAK_SECONDS (120), BENCH_ONLY (ethtool|conntrack|soak|rxpath, comma list).
+//   rxpath:  the rxpath collector's cycle vs node_exporter's softnet, netdev and
+//            netstat on the same veths (bench/rxpath.ts).
 
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -22,12 +24,13 @@ import { run, sleep } from '../test/support/exec';
 import { Exporter, HELPER, ROOT } from '../test/support/exporter';
 import { parseExposition, sampleValue } from '../test/support/exposition';
 import { Netns } from '../test/support/netns';
+import { benchRxpath } from './rxpath';
 
 const PAIRS = Number(process.env.BENCH_PAIRS ?? 64);
 const QUEUES = Number(process.env.BENCH_QUEUES ?? 64);
 const CT_ENTRIES = Number(process.env.BENCH_CT ?? 250_000);
 const SOAK_SECONDS = Number(process.env.BENCH_SOAK_SECONDS ?? 300);
-const ONLY = new Set((process.env.BENCH_ONLY ?? 'ethtool,conntrack,soak').split(','));
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'ethtool,conntrack,soak,rxpath').split(','));
 const CT_COUNT = path.join(ROOT, 'build', 'helper', 'ct-count');
 const CT_FILL = path.join(ROOT, 'build', 'helper', 'ct-fill');
 
@@ -326,6 +329,7 @@ async function main(): Promise<void> {
   if (ONLY.has('ethtool')) await benchEthtool();
   if (ONLY.has('conntrack')) await benchConntrack();
   if (ONLY.has('soak')) await benchSoak();
+  if (ONLY.has('rxpath')) await benchRxpath(PAIRS, QUEUES);
 }
 
 main().catch((err: Error) => {

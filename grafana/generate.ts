@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Dashboard, QueryVariableBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
 import { PATHS } from '../src/paths';
+import { packetsLostDashboard } from './packets-lost';
 import {
   dashboardOf,
   gauge,
@@ -389,6 +390,7 @@ export function renderDashboards(): Map<string, string> {
   return new Map([
     ['ethtrack-nics.json', `${JSON.stringify(nicsDashboard(), null, 2)}\n`],
     ['ethtrack-conntrack.json', `${JSON.stringify(conntrackDashboard(), null, 2)}\n`],
+    ['ethtrack-packets-lost.json', `${JSON.stringify(packetsLostDashboard(), null, 2)}\n`],
   ]);
 }
 

@@ -34,6 +34,8 @@ export const SERVICE_FLAGS: readonly FlagSpec[] = [
   { name: 'web.telemetry-path', kind: 'string', default: '/metrics', help: 'Path under which to expose metrics.' },
   { name: 'web.config.file', kind: 'string', default: '', help: 'Exporter-toolkit web config file (TLS, basic auth).' },
   { name: 'grpc.listen-address', kind: 'address', default: ':10161', help: 'Address of the grpc.health.v1 server.' },
+  { name: 'path.procfs', kind: 'string', default: '/proc', help: 'procfs mountpoint.' },
+  { name: 'path.sysfs', kind: 'string', default: '/sys', help: 'sysfs mountpoint.' },
   { name: 'gc.interval', kind: 'duration', default: '15s', min: 1000, help: 'Interval of the conntrack GC loop.' },
   {
     name: 'gc.prune',
@@ -151,6 +153,12 @@ export function loadConfig(argv: readonly string[], collectors: readonly Collect
       throw new UsageError(
         `invalid value ${JSON.stringify(helperPath)} for flag --helper.path: not an executable file (run npm run build)`,
       );
+    }
+  }
+  for (const mount of ['path.procfs', 'path.sysfs']) {
+    const dir = getString(flags, mount);
+    if (!fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory()) {
+      throw new UsageError(`invalid value ${JSON.stringify(dir)} for flag --${mount}: not a directory`);
     }
   }
   const webConfigFile = getOptionalString(flags, 'web.config.file');

@@ -4,5 +4,6 @@ import type { CollectorDefinition } from './collector';
 import { conntrack } from './conntrack';
 import { ethtool } from './ethtool';
 import { flows } from './flows';
+import { rxpath } from './rxpath';
 
-export const COLLECTORS: readonly CollectorDefinition[] = [ethtool, conntrack, flows];
+export const COLLECTORS: readonly CollectorDefinition[] = [ethtool, conntrack, flows, rxpath];

@@ -10,7 +10,7 @@ import { describe, it } from 'node:test';
 import { DASHBOARD_DIR, renderDashboards } from '../../grafana/generate';
 import { DATASOURCE_UID } from '../../grafana/panels';
 import { runSync } from '../support/exec';
-import { exportedMetricNames, metricsIn } from '../support/metric-names';
+import { exportedMetricNames, metricsIn, recordedIn, recordedRuleNames } from '../support/metric-names';
 
 interface Target {
   expr: string;
@@ -49,13 +49,17 @@ describe('grafana dashboards', () => {
     }
   });
 
-  it('query only metrics that ethtrack exports', () => {
+  it('query only metrics that ethtrack exports, or rules deploy/prometheus records', () => {
     const known = exportedMetricNames();
+    const recorded = recordedRuleNames();
     for (const { name, dashboard } of dashboards) {
       for (const panel of dashboard.panels) {
         for (const target of panel.targets ?? []) {
           const used = metricsIn(target.expr);
-          assert.ok(used.length > 0, `${name} "${panel.title}": no metric in ${target.expr}`);
+          const fromRules = recordedIn(target.expr);
+          for (const rule of fromRules)
+            assert.ok(recorded.has(rule), `${name} "${panel.title}": no rule records ${rule}`);
+          assert.ok(used.length + fromRules.length > 0, `${name} "${panel.title}": no metric in ${target.expr}`);
           for (const metric of used) assert.ok(known.has(metric), `${name} "${panel.title}": unknown metric ${metric}`);
         }
       }

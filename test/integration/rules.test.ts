@@ -8,10 +8,11 @@ import { describe, it } from 'node:test';
 import YAML from 'yaml';
 import { PATHS } from '../../src/paths';
 import { runSync } from '../support/exec';
-import { exportedMetricNames, metricsIn } from '../support/metric-names';
+import { exportedMetricNames, metricsIn, recordedIn, recordedRuleNames } from '../support/metric-names';
 
 const RULES_DIR = PATHS.prometheusRules;
-const RULE_FILES = ['ethtrack-rules.yml', 'ethtrack-alerts.yml'];
+const RULE_FILES = ['ethtrack-rules.yml', 'ethtrack-alerts.yml', 'ethtrack-packets-lost.yml'];
+const TEST_FILES = ['ethtrack-alerts.test.yml', 'ethtrack-packets-lost.test.yml'];
 
 function promtool(args: string[]): void {
   const result = runSync('promtool', args);
@@ -31,18 +32,22 @@ describe('prometheus rules', () => {
   });
 
   it('pass their promtool unit tests', () => {
-    promtool(['test', 'rules', path.join(RULES_DIR, 'ethtrack-alerts.test.yml')]);
+    promtool(['test', 'rules', ...TEST_FILES.map((name) => path.join(RULES_DIR, name))]);
   });
 
   it('query only metrics that ethtrack exports', () => {
     const known = exportedMetricNames();
+    const recorded = recordedRuleNames();
     for (const file of files) {
       const rules = YAML.parse(fs.readFileSync(file, 'utf8')) as RuleFile;
       for (const group of rules.groups) {
         for (const rule of group.rules) {
           const used = metricsIn(rule.expr);
+          const fromRules = recordedIn(rule.expr);
+          for (const name of fromRules)
+            assert.ok(recorded.has(name), `${rule.alert ?? rule.record}: no rule records ${name}`);
           assert.ok(
-            used.length > 0 || rule.alert === 'EthtrackDown',
+            used.length + fromRules.length > 0 || rule.alert === 'EthtrackDown',
             `${rule.alert ?? rule.record}: no ethtrack metric`,
           );
           for (const name of used) assert.ok(known.has(name), `${rule.alert ?? rule.record}: unknown metric ${name}`);

@@ -2,12 +2,28 @@
 // and self-metrics.ts), and the ones a PromQL expression refers to, so rules
 // and dashboards can be checked against what actually exists.
 
-import { CONNTRACK, CONNTRACK_STATS, conntrackStat, FLOW, NIC } from '../../src/collectors/metrics';
+import fs from 'node:fs';
+import path from 'node:path';
+import YAML from 'yaml';
+import {
+  CONNTRACK,
+  CONNTRACK_STATS,
+  conntrackStat,
+  FLOW,
+  NIC,
+  NIC_LINK,
+  NIC_QUEUE,
+  SOCKET,
+  SOFTNET,
+} from '../../src/collectors/metrics';
 import { SelfMetrics } from '../../src/exposition/self-metrics';
+import { PATHS } from '../../src/paths';
 
 export function exportedMetricNames(): Set<string> {
   const names = new Set<string>();
-  for (const meta of [...Object.values(NIC), ...Object.values(CONNTRACK), ...Object.values(FLOW)]) names.add(meta.name);
+  for (const family of [NIC, CONNTRACK, FLOW, SOFTNET, NIC_LINK, NIC_QUEUE, SOCKET]) {
+    for (const meta of Object.values(family)) names.add(meta.name);
+  }
   for (const stat of CONNTRACK_STATS) names.add(conntrackStat(stat).name);
   for (const metric of new SelfMetrics().text.getMetricsAsArray()) names.add(metric.name);
   return names;
@@ -20,4 +36,23 @@ export function exportedMetricNames(): Set<string> {
  */
 export function metricsIn(expr: string): string[] {
   return [...expr.matchAll(/(?<![\w:])(?:ethtrack|process|nodejs)_\w+(?![\w:])/g)].map((match) => match[0]);
+}
+
+/** The recording rules deploy/prometheus defines (`level:metric:op`). */
+export function recordedRuleNames(): Set<string> {
+  const names = new Set<string>();
+  for (const file of fs
+    .readdirSync(PATHS.prometheusRules)
+    .filter((name) => /\.yml$/.test(name) && !name.includes('.test.'))) {
+    const parsed = YAML.parse(fs.readFileSync(path.join(PATHS.prometheusRules, file), 'utf8')) as {
+      groups?: { rules: { record?: string }[] }[];
+    };
+    for (const group of parsed.groups ?? []) for (const rule of group.rules) if (rule.record) names.add(rule.record);
+  }
+  return names;
+}
+
+/** Recording-rule names of ethtrack's own in a PromQL expression. */
+export function recordedIn(expr: string): string[] {
+  return [...expr.matchAll(/(?<![\w:])[a-z_]*:?ethtrack[\w]*:[\w:]+/g)].map((match) => match[0]);
 }

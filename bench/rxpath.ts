@@ -1,0 +1,103 @@
+// The rxpath collector's cycle on the bench's veths, side by side with
+// node_exporter's softnet, netdev and netstat collectors in the same run
+// (the same files and devices; node_exporter also reads lo, as its include and
+// exclude flags cannot both be set), as a ratio; and the series it adds per
+// device and per CPU. Called from run.ts (BENCH_ONLY=rxpath).
+
+import { spawn } from 'node:child_process';
+import { sleep } from '../test/support/exec';
+import { Exporter, HELPER } from '../test/support/exporter';
+import { parseExposition, sampleValue } from '../test/support/exposition';
+import { Netns } from '../test/support/netns';
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const ms = (seconds: number) => `${(seconds * 1000).toFixed(2)} ms`;
+
+export async function benchRxpath(pairs: number, queues: number): Promise<void> {
+  console.log(`\n== rxpath: ${pairs * 2} veth devices x ${queues} queues ==`);
+  const ns = await Netns.create('bench-rx');
+  try {
+    for (let i = 0; i < pairs; i++) await ns.addVeth(`bv${i}a`, `bv${i}b`, queues);
+    const exporter = await Exporter.start(
+      [
+        '--no-collector.ethtool',
+        '--no-collector.conntrack',
+        '--collector.rxpath.device-include=^bv',
+        '--collector.rxpath.schedule=*/2 * * * * *',
+      ],
+      { ns, helper: HELPER },
+    );
+    const cycles: number[] = [];
+    let text = '';
+    try {
+      await exporter.ready(60_000);
+      let last = 0;
+      while (cycles.length < 12) {
+        text = await exporter.metrics();
+        const samples = parseExposition(text);
+        const ts =
+          sampleValue(samples, 'ethtrack_collector_last_success_timestamp_seconds', { collector: 'rxpath' }) ?? 0;
+        if (ts !== last) {
+          if (last !== 0)
+            cycles.push(sampleValue(samples, 'ethtrack_collector_duration_seconds', { collector: 'rxpath' }) ?? 0);
+          last = ts;
+        }
+        await sleep(300);
+      }
+    } finally {
+      await exporter.stop();
+    }
+    const lines = text.split('\n').filter((line) => /^ethtrack_(softnet|nic|socket)_/.test(line));
+    const perDevice = lines.filter((line) => line.includes('device="bv0a"')).length;
+    const perCpu = lines.filter((line) => line.includes('cpu="0"') && line.startsWith('ethtrack_softnet_')).length;
+    const queueSeries = lines.filter((line) => line.includes('device="bv0a"') && line.includes('queue=')).length;
+    const node = lines.filter((line) => line.startsWith('ethtrack_socket_')).length;
+
+    const port = 9100;
+    const child = spawn(
+      'ip',
+      [
+        'netns',
+        'exec',
+        ns.name,
+        'prometheus-node-exporter',
+        `--web.listen-address=127.0.0.1:${port}`,
+        '--collector.disable-defaults',
+        '--collector.softnet',
+        '--collector.netdev',
+        '--collector.netstat',
+      ],
+      { stdio: 'ignore' },
+    );
+    const neCycles: number[] = [];
+    try {
+      const deadline = Date.now() + 10_000;
+      while (neCycles.length < 12 && Date.now() < deadline + 60_000) {
+        const out = await ns.exec('curl', ['-s', `http://127.0.0.1:${port}/metrics`]).catch(() => '');
+        if (out === '') {
+          await sleep(100);
+          continue;
+        }
+        const samples = parseExposition(out);
+        // Each scrape runs the three collectors once: their durations add up to one cycle.
+        const sum = ['softnet', 'netdev', 'netstat']
+          .map(
+            (collector) => sampleValue(samples, 'node_scrape_collector_duration_seconds', { collector }) ?? Number.NaN,
+          )
+          .reduce((a, b) => a + b, 0);
+        neCycles.push(sum);
+        await sleep(300);
+      }
+    } finally {
+      child.kill('SIGTERM');
+    }
+    console.log(`  rxpath cycle (median of ${cycles.length}): ${ms(median(cycles))}`);
+    console.log(`  node_exporter softnet + netdev + netstat (median of ${neCycles.length}): ${ms(median(neCycles))}`);
+    console.log(`  rxpath / node_exporter = ${(median(cycles) / median(neCycles)).toFixed(2)}x (goal <= 0.2x)`);
+    console.log(
+      `  series: ${perDevice} per device (${perDevice - queueSeries} link counters + ${queueSeries} per-queue: RPS, and 3 per queue interrupt on NICs that have them), ${perCpu} per CPU, ${node} per node (socket)`,
+    );
+  } finally {
+    ns.destroy();
+  }
+}

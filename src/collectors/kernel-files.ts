@@ -1,0 +1,107 @@
+// Reading /proc and /sys every cycle on every node without allocating per
+// read: one buffer that grows to the largest file and stays, and sysfs
+// attributes kept open and re-read at offset 0 (the kernel regenerates a
+// sysfs or seq_file text on every read from offset 0), which costs a third
+// of open/read/close on a node with many devices.
+
+import fs from 'node:fs';
+import { KernelFormatError } from './kernel-text';
+
+export class KernelFiles {
+  private buffer = Buffer.allocUnsafeSlow(64 * 1024);
+  private readonly small = Buffer.allocUnsafeSlow(64);
+  private readonly open = new Map<string, number>();
+
+  /** A whole file as latin1 text (kernel text is ASCII). */
+  readText(file: string): string {
+    const fd = fs.openSync(file, 'r');
+    try {
+      let length = 0;
+      for (;;) {
+        if (length === this.buffer.length) {
+          const grown = Buffer.allocUnsafeSlow(this.buffer.length * 2);
+          this.buffer.copy(grown);
+          this.buffer = grown;
+        }
+        const read = fs.readSync(fd, this.buffer, length, this.buffer.length - length, null);
+        if (read === 0) break;
+        length += read;
+      }
+      return this.buffer.toString('latin1', 0, length);
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+
+  /** Like readText, or undefined when the file does not exist. */
+  readTextIfPresent(file: string): string | undefined {
+    try {
+      return this.readText(file);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw err;
+    }
+  }
+
+  /**
+   * A decimal counter from a sysfs attribute kept open between cycles. A
+   * descriptor whose device went away (ENODEV) is reopened once, in case a
+   * device of the same name came back.
+   */
+  readCounter(file: string): number {
+    let fd = this.open.get(file);
+    let length: number;
+    try {
+      if (fd === undefined) {
+        fd = fs.openSync(file, 'r');
+        this.open.set(file, fd);
+      }
+      length = fs.readSync(fd, this.small, 0, this.small.length, 0);
+    } catch (err) {
+      this.close(file);
+      if ((err as NodeJS.ErrnoException).code !== 'ENODEV' || fd === undefined) throw err;
+      fd = fs.openSync(file, 'r');
+      this.open.set(file, fd);
+      length = fs.readSync(fd, this.small, 0, this.small.length, 0);
+    }
+    let value = 0;
+    let digits = 0;
+    for (let i = 0; i < length; i++) {
+      const byte = this.small[i];
+      if (byte >= 48 && byte <= 57) {
+        value = value * 10 + (byte - 48);
+        digits++;
+      } else if (byte !== 10) {
+        digits = -1;
+        break;
+      }
+    }
+    if (digits <= 0)
+      throw new KernelFormatError(file, `${JSON.stringify(this.small.toString('latin1', 0, length))} is not a counter`);
+    return value;
+  }
+
+  private close(file: string): void {
+    const fd = this.open.get(file);
+    if (fd === undefined) return;
+    this.open.delete(file);
+    try {
+      fs.closeSync(fd);
+    } catch {
+      // already closed
+    }
+  }
+
+  /** Closes the kept descriptors under `prefix` (a device that is gone or no longer included). */
+  closeUnder(prefix: string): void {
+    for (const file of [...this.open.keys()]) if (file.startsWith(prefix)) this.close(file);
+  }
+
+  get openCount(): number {
+    return this.open.size;
+  }
+
+  closeAll(): void {
+    for (const file of [...this.open.keys()]) this.close(file);
+  }
+}
