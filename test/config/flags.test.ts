@@ -113,7 +113,7 @@ describe('flags', () => {
   it('--collector.disable-defaults runs only the collectors enabled by name, wherever they stand', () => {
     const enabled = (...args: string[]) =>
       enabledCollectors(COLLECTORS, loadConfig([...base, ...args]).flags).map((def) => def.name);
-    assert.deepEqual(enabled(), ['ethtool', 'conntrack']);
+    assert.deepEqual(enabled(), ['ethtool', 'conntrack', 'rxpath']);
     assert.deepEqual(enabled('--collector.disable-defaults'), []);
     assert.deepEqual(enabled('--collector.disable-defaults', '--collector.ethtool'), ['ethtool']);
     assert.deepEqual(enabled('--collector.ethtool', '--collector.disable-defaults'), ['ethtool']);
@@ -123,8 +123,9 @@ describe('flags', () => {
       'ethtool',
       'conntrack',
       'flows',
+      'rxpath',
     ]);
-    assert.deepEqual(enabled('--no-collector.disable-defaults'), ['ethtool', 'conntrack']);
+    assert.deepEqual(enabled('--no-collector.disable-defaults'), ['ethtool', 'conntrack', 'rxpath']);
     // Sub-flags of a collector that is off are still validated.
     assert.throws(
       () => loadConfig([...base, '--collector.disable-defaults', '--collector.ethtool.schedule=nope']),

@@ -80,7 +80,13 @@ describe('kustomize components', { skip: KUBECTL_SKIP }, () => {
     const cases: [string, string[]][] = [
       ['podmonitor', ['PodMonitor']],
       ['prometheusrule', ['PrometheusRule']],
-      ['dashboards', ['ConfigMap', 'ConfigMap']],
+      [
+        'dashboards',
+        fs
+          .readdirSync(DASHBOARD_DIR)
+          .filter((name) => name.endsWith('.json'))
+          .map(() => 'ConfigMap'),
+      ],
     ];
     for (const [component, added] of cases) {
       assert.deepEqual(kinds(buildWith([component])), [...BASE_KINDS, ...added].sort(), component);
@@ -89,7 +95,10 @@ describe('kustomize components', { skip: KUBECTL_SKIP }, () => {
 
   it('build together on the base', () => {
     const built = buildWith(['podmonitor', 'prometheusrule', 'dashboards']);
-    assert.deepEqual(kinds(built), [...BASE_KINDS, 'ConfigMap', 'ConfigMap', 'PodMonitor', 'PrometheusRule'].sort());
+    assert.deepEqual(
+      kinds(built),
+      [...BASE_KINDS, 'ConfigMap', 'ConfigMap', 'ConfigMap', 'PodMonitor', 'PrometheusRule'].sort(),
+    );
   });
 
   it('the committed PrometheusRule is generated from deploy/prometheus (npm run prometheusrule)', () => {
@@ -109,14 +118,19 @@ describe('kustomize components', { skip: KUBECTL_SKIP }, () => {
     const extracted = path.join(dir, 'from-prometheusrule.yml');
     fs.writeFileSync(extracted, YAML.stringify({ groups: rule.spec?.groups }));
     promtool(['check', 'rules', extracted]);
-    // The unit tests as committed, loading the extracted rules instead of the files.
+    // Every unit test file as committed, loading the extracted rules instead of the files.
     // Edited as a document, so series values such as 0x15 keep their spelling.
-    const tests = YAML.parseDocument(fs.readFileSync(path.join(RULES_DIR, 'ethtrack-alerts.test.yml'), 'utf8'));
-    assert.deepEqual([...(tests.toJS().rule_files as string[])].sort(), ruleFiles());
-    tests.set('rule_files', [path.basename(extracted)]);
-    const testFile = path.join(dir, 'from-prometheusrule.test.yml');
-    fs.writeFileSync(testFile, tests.toString());
-    promtool(['test', 'rules', testFile]);
+    const testFiles = fs.readdirSync(RULES_DIR).filter((name) => name.endsWith('.test.yml'));
+    const tested = new Set<string>();
+    for (const name of testFiles) {
+      const tests = YAML.parseDocument(fs.readFileSync(path.join(RULES_DIR, name), 'utf8'));
+      for (const file of tests.toJS().rule_files as string[]) tested.add(file);
+      tests.set('rule_files', [path.basename(extracted)]);
+      const testFile = path.join(dir, `from-prometheusrule.${name}`);
+      fs.writeFileSync(testFile, tests.toString());
+      promtool(['test', 'rules', testFile]);
+    }
+    assert.deepEqual([...tested].sort(), ruleFiles(), 'every rule file has promtool unit tests');
   });
 
   it('one ConfigMap per committed dashboard, holding its JSON byte for byte', () => {
@@ -170,7 +184,10 @@ describe('kustomize components', { skip: KUBECTL_SKIP }, () => {
 describe('kube-prometheus-stack overlay', { skip: KUBECTL_SKIP }, () => {
   it('builds the base with all three components, in one namespace, selectable by the chart', () => {
     const built = parseAll(kustomize(OVERLAY));
-    assert.deepEqual(kinds(built), [...BASE_KINDS, 'ConfigMap', 'ConfigMap', 'PodMonitor', 'PrometheusRule'].sort());
+    assert.deepEqual(
+      kinds(built),
+      [...BASE_KINDS, 'ConfigMap', 'ConfigMap', 'ConfigMap', 'PodMonitor', 'PrometheusRule'].sort(),
+    );
     for (const resource of built) assert.equal(resource.metadata.namespace, 'monitoring', resource.kind);
     for (const resource of [...only(built, 'PodMonitor'), ...only(built, 'PrometheusRule')]) {
       assert.equal(resource.metadata.labels?.release, 'kube-prometheus-stack', resource.kind);

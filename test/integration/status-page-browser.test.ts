@@ -15,6 +15,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import { NIC } from '../../src/collectors/metrics';
 import { PATHS } from '../../src/paths';
 import { hasCommand, sleep } from '../support/exec';
 import { Exporter } from '../support/exporter';
@@ -22,7 +23,7 @@ import { type ParsedSample, parseExposition, select } from '../support/expositio
 import { Netns } from '../support/netns';
 
 const SCREENSHOT = path.join(PATHS.testResults, 'status-page.png');
-const COLLECTORS = ['ethtool', 'conntrack', 'conntrack_breakdown', 'flows'];
+const COLLECTORS = ['ethtool', 'conntrack', 'conntrack_breakdown', 'flows', 'rxpath'];
 const CONNTRACK_JOBS = ['conntrack', 'conntrack_breakdown', 'flows'];
 
 /** Headless Chromium inside the namespace, with a throwaway profile; returns its stdout. */
@@ -126,7 +127,8 @@ describe('the status page in headless Chromium', {
       assert.deepEqual([...fromMetrics].sort(), [...COLLECTORS].sort());
       for (const name of CONNTRACK_JOBS)
         assert.equal(select(samples, 'ethtrack_collector_success', { collector: name })[0].value, 0, name);
-      const nicSeries = samples.filter((s) => s.name.startsWith('ethtrack_nic_')).length;
+      const ethtoolNames = new Set(Object.values(NIC).map((meta) => meta.name));
+      const nicSeries = samples.filter((s) => ethtoolNames.has(s.name)).length;
       assert.ok(nicSeries > 0, 'ethtool serves the veth');
 
       const url = `http://127.0.0.1:${exporter.httpPort}/`;
@@ -153,7 +155,7 @@ describe('the status page in headless Chromium', {
       const ethtool = row('ethtool');
       assert.equal(ethtool.result, 'ok');
       assert.equal(ethtool.cells[col('result')], 'ok');
-      assert.equal(Number(ethtool.cells[col('series')]), nicSeries, 'ethtool series = its ethtrack_nic_ samples');
+      assert.equal(Number(ethtool.cells[col('series')]), nicSeries, 'ethtool series = the samples of its metrics');
       assert.match(ethtool.cells[col('duration')], /^\d+\.\d ms$/);
       assert.match(ethtool.cells[col('last run')], /^\d\d:\d\d:\d\d \d+ s ago$/);
       for (const name of CONNTRACK_JOBS) {
