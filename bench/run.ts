@@ -33,6 +33,7 @@ const SOAK_SECONDS = Number(process.env.BENCH_SOAK_SECONDS ?? 300);
 const ONLY = new Set((process.env.BENCH_ONLY ?? 'ethtool,conntrack,soak,rxpath').split(','));
 const CT_COUNT = path.join(ROOT, 'build', 'helper', 'ct-count');
 const CT_FILL = path.join(ROOT, 'build', 'helper', 'ct-fill');
+const CAP_COST = path.join(ROOT, 'build', 'helper', 'cap-cost');
 
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -239,6 +240,8 @@ async function benchConntrack(): Promise<void> {
     console.log(
       `  breakdown / raw dump = ${ratio(median(breakdown), median(raw))} (target <= 1.3x); conntrack -L / breakdown = ${ratio(median(listed), median(breakdown))} (target >= 4x)`,
     );
+    // The helper raises CAP_NET_ADMIN around each ctnetlink send (one per breakdown, two per summary).
+    console.log(`  CAP_NET_ADMIN raised and lowered around each send: ${(await run(CAP_COST, [])).trim()}`);
 
     // The service with the breakdown only (aggregates), then with the flows collector (a per-entry table).
     for (const [label, args] of [

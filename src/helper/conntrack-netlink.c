@@ -10,6 +10,7 @@
 #include <linux/netfilter/nfnetlink.h>
 
 #include "conntrack.h"
+#include "helper.h"
 
 #define DEADLINE_DEFAULT_MS 5000u
 #define DEADLINE_MAX_MS 120000u
@@ -50,6 +51,7 @@ bool conntrack_loaded(void)
 
 /* ---- netlink socket and the receive loop ---- */
 
+/* Opened without CAP_NET_ADMIN: it is checked per message, in ct_send(). */
 int ct_open(struct ct_sock *s, uint64_t deadline)
 {
 	s->nl = mnl_socket_open2(NETLINK_NETFILTER, SOCK_CLOEXEC);
@@ -98,9 +100,19 @@ struct nlmsghdr *ct_msg(void *buf, struct ct_sock *s, uint16_t type, uint16_t fl
 	return nlh;
 }
 
+/* nfnetlink admits a message only when the sending thread holds
+ * CAP_NET_ADMIN at send time (netlink_net_capable). The socket opener's
+ * credentials are checked too only for a message sent without an address
+ * (send/write); mnl_socket_sendto always gives one, so the raise is needed
+ * here and only here: not at socket(), nor in the receive loop, where the
+ * kernel's replies and dump continuations are not checked. When the
+ * capability is not permitted the send goes on and fails with EPERM. */
 int ct_send(struct ct_sock *s, const struct nlmsghdr *nlh)
 {
-	return mnl_socket_sendto(s->nl, nlh, nlh->nlmsg_len) < 0 ? -1 : 0;
+	net_admin_raise();
+	ssize_t n = mnl_socket_sendto(s->nl, nlh, nlh->nlmsg_len);
+	net_admin_lower();
+	return n < 0 ? -1 : 0;
 }
 
 int ct_request(struct ct_sock *s, uint16_t type, uint16_t flags, uint8_t family)

@@ -19,8 +19,9 @@ static struct {
 	char *name_ptrs[MAX_CAPS];
 } info = { .msg = ETHTRACK__HELPER__V1__HELPER_INFO__INIT };
 
-/* Names of the capabilities in the effective set, lower case as libcap
- * prints them ("cap_net_admin"). */
+/* Names of the capabilities the helper holds: its permitted set (the
+ * effective set is empty except around the calls raised for), lower case as
+ * libcap prints them ("cap_net_admin"). */
 static void read_capabilities(void)
 {
 	info.msg.n_capabilities = 0;
@@ -31,7 +32,7 @@ static void read_capabilities(void)
 	int max = cap_max_bits();
 	for (int c = 0; c < max && info.msg.n_capabilities < MAX_CAPS; c++) {
 		cap_flag_value_t on = CAP_CLEAR;
-		if (cap_get_flag(caps, (cap_value_t)c, CAP_EFFECTIVE, &on) < 0 || on != CAP_SET)
+		if (cap_get_flag(caps, (cap_value_t)c, CAP_PERMITTED, &on) < 0 || on != CAP_SET)
 			continue;
 		char *name = cap_to_name((cap_value_t)c);
 		if (!name)

@@ -14,9 +14,15 @@
  *  --allow-gid group, which needs CAP_CHOWN.
  *
  *  privileges_restrict(), once the socket listens: CAP_NET_ADMIN alone in
- *  the permitted and effective sets (when it can be had at all), nothing
- *  inheritable or ambient, an empty bounding set where CAP_SETPCAP allows,
- *  no_new_privs, and the seccomp allow-list (seccomp.c).
+ *  the permitted set (when it can be had at all), the effective set empty,
+ *  nothing inheritable or ambient, an empty bounding set where CAP_SETPCAP
+ *  allows, no_new_privs, and the seccomp allow-list (seccomp.c).
+ *
+ * Every thread, gRPC's included, inherits that empty effective set. The
+ * thread serving a request raises CAP_NET_ADMIN around the few calls that
+ * need it and lowers it right after (net_admin_raise/net_admin_lower, as
+ * iputils ping does with enable_capability_admin()), so a bug anywhere else,
+ * in gRPC's parsing or our handlers, runs without the capability.
  *
  * Started by root the helper keeps uid 0, without capabilities other than
  * CAP_NET_ADMIN. It does not switch to some other uid: "the uid that started
@@ -40,6 +46,9 @@
 #include "helper.h"
 
 static bool gid_allowed;
+/* CAP_NET_ADMIN is in the permitted set: set once by privileges_restrict(),
+ * before any thread exists, and only read after. */
+static bool net_admin_permitted;
 static gid_t allowed_gid;
 
 void privileges_allow_gid(gid_t gid)
@@ -178,9 +187,10 @@ int privileges_restrict(void)
 	cap_t caps = cap_init();
 	cap_value_t keep = CAP_NET_ADMIN;
 	int rc = caps ? 0 : -1;
+	/* Permitted only: this thread's effective set is emptied here, before
+	 * grpc_init(), so every thread created later starts without it. */
 	if (rc == 0 && net_admin)
-		rc = cap_set_flag(caps, CAP_PERMITTED, 1, &keep, CAP_SET) ||
-		     cap_set_flag(caps, CAP_EFFECTIVE, 1, &keep, CAP_SET);
+		rc = cap_set_flag(caps, CAP_PERMITTED, 1, &keep, CAP_SET);
 	if (rc == 0)
 		rc = cap_set_proc(caps);
 	cap_free(caps);
@@ -188,6 +198,7 @@ int privileges_restrict(void)
 		log_msg(errno, "keeping only CAP_NET_ADMIN");
 		return -1;
 	}
+	net_admin_permitted = net_admin;
 	if (!net_admin)
 		log_msg(0, "no CAP_NET_ADMIN (run as root, setuid root or with setcap "
 			   "cap_net_admin+p): conntrack calls will fail, ethtool works");
@@ -197,6 +208,44 @@ int privileges_restrict(void)
 		return -1;
 	}
 	return seccomp_install();
+}
+
+/* The calling thread's sets, through the raw syscall: capset on pid 0
+ * changes the calling thread only (credentials are per thread), allocates
+ * nothing, and, unlike cap_set_proc() in a libcap built with libpsx, never
+ * reaches the other threads. */
+static int set_net_admin_effective(bool on)
+{
+	struct __user_cap_header_struct header = { .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
+	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
+	memset(data, 0, sizeof(data));
+	data[CAP_TO_INDEX(CAP_NET_ADMIN)].permitted = CAP_TO_MASK(CAP_NET_ADMIN);
+	if (on)
+		data[CAP_TO_INDEX(CAP_NET_ADMIN)].effective = CAP_TO_MASK(CAP_NET_ADMIN);
+	return (int)syscall(SYS_capset, &header, data);
+}
+
+int net_admin_raise(void)
+{
+	if (!net_admin_permitted) {
+		errno = EPERM;
+		return -1;
+	}
+	return set_net_admin_effective(true) < 0 ? -1 : 0;
+}
+
+void net_admin_lower(void)
+{
+	if (!net_admin_permitted)
+		return;
+	int saved = errno; /* callers report the errno of the call raised for */
+	/* Removing from the effective set is always allowed; if it ever failed
+	 * the thread would go on serving with the capability, so stop here. */
+	if (set_net_admin_effective(false) < 0) {
+		log_msg(errno, "lowering CAP_NET_ADMIN");
+		abort();
+	}
+	errno = saved;
 }
 
 /* The uid that started us (the real uid, so a setuid-root helper still only

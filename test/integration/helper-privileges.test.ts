@@ -1,7 +1,8 @@
 // The helper's least privilege, read from the running process: its
-// /proc/<pid>/status in the three ways it is installed (started by root,
-// setuid root, `setcap cap_net_admin+p`), who may connect (SO_PEERCRED), and
-// the seccomp filter killing the whole process on a call outside its list.
+// /proc/<pid>/status and every thread's in the three ways it is installed
+// (started by root, setuid root, `setcap cap_net_admin+p`), CAP_NET_ADMIN
+// effective in no thread at rest, who may connect (SO_PEERCRED), and the
+// seccomp filter killing the whole process on a call outside its list.
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -39,11 +40,44 @@ function ids(status: Map<string, string>, field: 'Uid' | 'Gid'): number[] {
   return (status.get(field) ?? '').split(/\s+/).map(Number);
 }
 
-/** CAP_NET_ADMIN alone in permitted and effective, nothing inheritable or
- * ambient, no_new_privs, a seccomp filter; GetInfo says the same. */
+/** /proc/<pid>/task/<tid>/status of every thread, gRPC's included. */
+function threadStatuses(pid: number): Map<string, Map<string, string>> {
+  const threads = new Map<string, Map<string, string>>();
+  for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
+    let text: string;
+    try {
+      text = fs.readFileSync(`/proc/${pid}/task/${tid}/status`, 'utf8');
+    } catch {
+      continue; // a thread that ended while we listed
+    }
+    const fields = new Map<string, string>();
+    for (const line of text.split('\n')) {
+      const colon = line.indexOf(':');
+      if (colon > 0) fields.set(line.slice(0, colon), line.slice(colon + 1).trim());
+    }
+    threads.set(`${fields.get('Name')}/${tid}`, fields);
+  }
+  return threads;
+}
+
+/** At rest no thread has an effective capability; each keeps CAP_NET_ADMIN
+ * permitted, to raise around the calls that need it. */
+function assertNothingEffective(helper: HelperProcess): void {
+  const threads = threadStatuses(helper.pid);
+  // The main thread and gRPC's executor, timer and event-engine threads.
+  assert.ok(threads.size > 1, `threads: ${[...threads.keys()].join(', ')}`);
+  for (const [thread, status] of threads) {
+    assert.equal(capSet(status, 'CapEff'), 0n, `CapEff of ${thread}`);
+    assert.equal(capSet(status, 'CapPrm'), CAP_NET_ADMIN, `CapPrm of ${thread}`);
+  }
+}
+
+/** CAP_NET_ADMIN alone in permitted, the effective set empty in every
+ * thread, nothing inheritable or ambient, no_new_privs, a seccomp filter;
+ * GetInfo names the capability held. */
 async function assertLeastPrivilege(helper: HelperProcess): Promise<Map<string, string>> {
   const status = helper.status();
-  assert.equal(capSet(status, 'CapEff'), CAP_NET_ADMIN, 'CapEff');
+  assert.equal(capSet(status, 'CapEff'), 0n, 'CapEff');
   assert.equal(capSet(status, 'CapPrm'), CAP_NET_ADMIN, 'CapPrm');
   assert.equal(capSet(status, 'CapInh'), 0n, 'CapInh');
   assert.equal(capSet(status, 'CapAmb'), 0n, 'CapAmb');
@@ -59,26 +93,38 @@ async function assertLeastPrivilege(helper: HelperProcess): Promise<Map<string, 
   } finally {
     client.close();
   }
+  assertNothingEffective(helper);
   return status;
 }
 
 /** Both halves of the helper work: ethtool needs no capability, the
- * conntrack summary goes over ctnetlink and needs CAP_NET_ADMIN. */
+ * conntrack summary and dump go over ctnetlink and need CAP_NET_ADMIN,
+ * raised by the serving thread for the sends only: after the replies, no
+ * thread holds it effective. */
 async function assertServes(helper: HelperProcess): Promise<void> {
   const client = new HelperClient(helper.address, 3000);
   try {
     const names = (await client.listInterfaces()).interfaces.map((i) => i.name);
     assert.ok(names.includes('lo'), `interfaces: ${names.join(', ')}`);
+    const stats = await client.ethtoolStats([{ interface: 'lo', knownGeneration: 0 }]);
+    assert.equal(stats.interfaces.length, 1);
     const summary = await client.conntrackSummary(true);
     if (conntrackLoaded) {
       assert.equal(summary.available, true);
       assert.equal(summary.source, 'netlink');
       assert.ok(summary.limit > 0);
       assert.ok(summary.cpus.length > 0);
+      let batches = 0;
+      for await (const batch of client.dumpConntrack(64, 2000)) {
+        batches++;
+        if (batch.done) break;
+      }
+      assert.ok(batches > 0);
     }
   } finally {
     client.close();
   }
+  assertNothingEffective(helper);
 }
 
 describe('helper privileges', () => {
@@ -157,7 +203,7 @@ describe('helper privileges', () => {
     assert.deepEqual(await helper.stop(), { code: 0, signal: null });
   });
 
-  it('with the file capability cap_net_admin+p and started by a user, raises CAP_NET_ADMIN into effective and nothing else', async () => {
+  it('with the file capability cap_net_admin+p and started by a user, keeps CAP_NET_ADMIN permitted and raises it only per call', async () => {
     const binary = await copyHelper('ethtrack-helper-fcap', (file) =>
       run('setcap', ['cap_net_admin+p', file]).then(() => undefined),
     );
@@ -182,6 +228,8 @@ describe('helper privileges', () => {
     const client = new HelperClient(helper.address, 3000);
     try {
       assert.ok((await client.listInterfaces()).interfaces.length > 0);
+      // Nothing to raise: the call goes on and the kernel's refusal is what the caller reads.
+      if (conntrackLoaded) await assert.rejects(client.conntrackSummary(true), /Operation not permitted/);
     } finally {
       client.close();
     }
