@@ -206,6 +206,13 @@ helper_status=$(status_of "$HELPER")
 exporter_status=$(status_of "$EXPORTER")
 [[ $(field CapBnd <<<"$helper_status") == 0000000000001000 ]] ||
 	fail "helper bounding set $(field CapBnd <<<"$helper_status"), not NET_ADMIN alone"
+# After serving the scrapes above, NET_ADMIN is permitted but effective in no
+# thread: the helper raises it only around the call that needs it.
+helper_pid=$("${PODMAN[@]}" inspect --format '{{.State.Pid}}' "$HELPER")
+for task in /proc/"$helper_pid"/task/*/status; do
+	[[ $(field CapPrm <"$task") == 0000000000001000 && $(field CapEff <"$task") == 0000000000000000 ]] ||
+		fail "helper thread $task: CapPrm $(field CapPrm <"$task"), CapEff $(field CapEff <"$task")"
+done
 for f in CapBnd CapPrm CapEff CapAmb; do
 	[[ $(field "$f" <<<"$exporter_status") == 0000000000000000 ]] || fail "exporter $f $(field "$f" <<<"$exporter_status")"
 done
@@ -214,7 +221,7 @@ done
 for st in "$helper_status" "$exporter_status"; do
 	[[ $(field NoNewPrivs <<<"$st") == 1 && $(field Seccomp <<<"$st") == 2 ]] || fail "no_new_privs or seccomp missing"
 done
-say "privileges: helper bounding set NET_ADMIN, exporter none as 65534:$GID, both no_new_privs + seccomp"
+say "privileges: helper bounding set NET_ADMIN, permitted only (CapEff 0 in every thread), exporter none as 65534:$GID, both no_new_privs + seccomp"
 
 in_ns curl -sf -o /dev/null http://127.0.0.1:10160/healthz || fail "/healthz (the liveness probe)"
 health=$(in_ns node dist/test/support/grpc-health-check.js 127.0.0.1:10161) || fail "gRPC health: $health"
