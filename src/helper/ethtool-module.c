@@ -301,3 +301,13 @@ const ProtobufCMessage *ethtool_get_module_eeprom(struct rpc_ctx *ctx, const uin
 	free(j);
 	return &reply.msg.base;
 }
+
+/* For the fuzz harness: one EEPROM reply into a half page. */
+int ethtool_module_decode(const struct nlmsghdr *nlh)
+{
+	static uint8_t page[PAGE_HALF];
+	struct eeprom_copy c = { .dst = page, .want = sizeof(page) };
+	if (!ethnl_msg_valid(nlh))
+		return -EBADMSG;
+	return eeprom_reply(nlh, &c);
+}

@@ -166,7 +166,8 @@ int ethnl_talk(struct ethnl_sock *s, struct nlmsghdr *req, uint8_t *rx, ethnl_re
 static bool attrs_fill(const uint8_t *start, size_t len)
 {
 	size_t at = 0;
-	while (len - at >= sizeof(struct nlattr)) {
+	/* at may pass len by the last attribute's padding: compare first. */
+	while (at < len && len - at >= sizeof(struct nlattr)) {
 		const struct nlattr *a = (const struct nlattr *)(start + at);
 		if (a->nla_len < sizeof(struct nlattr) || a->nla_len > len - at)
 			return false;
@@ -177,10 +178,11 @@ static bool attrs_fill(const uint8_t *start, size_t len)
 
 bool ethnl_msg_valid(const struct nlmsghdr *nlh)
 {
-	if (nlh->nlmsg_len < mnl_nlmsg_size(GENL_HDRLEN))
+	/* The kernel pads every message; libmnl's walks assume it. */
+	if (nlh->nlmsg_len < mnl_nlmsg_size(GENL_HDRLEN) || MNL_ALIGN(nlh->nlmsg_len) != nlh->nlmsg_len)
 		return false;
 	const uint8_t *start = (const uint8_t *)mnl_nlmsg_get_payload_offset(nlh, GENL_HDRLEN);
-	return attrs_fill(start, (const uint8_t *)mnl_nlmsg_get_payload_tail(nlh) - start);
+	return attrs_fill(start, (const uint8_t *)nlh + nlh->nlmsg_len - start);
 }
 
 bool ethnl_nest_valid(const struct nlattr *nest)

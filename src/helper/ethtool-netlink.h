@@ -90,6 +90,11 @@ bool pairs64_add(struct pairs64 *p, uint64_t type, uint64_t value);
 int ethnl_scalars(const struct nlmsghdr *nlh, uint16_t max, uint64_t skip_mask,
 		  struct pairs32 *out);
 
+/* The reply decoders, for the fuzz harness: 0 or -EBADMSG. */
+int ethtool_settings_decode(unsigned kind, const struct nlmsghdr *nlh);
+int ethtool_standard_stats_decode(const struct nlmsghdr *nlh);
+int ethtool_module_decode(const struct nlmsghdr *nlh);
+
 /* Test double (ethtrack-helper --test-slow-module-read DEV:MS): module
  * reads of DEV sleep MS first, to stand for a driver that hangs. */
 void ethnl_test_slow_module(const char *spec);

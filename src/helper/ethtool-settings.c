@@ -306,3 +306,13 @@ const ProtobufCMessage *ethtool_get_settings(struct rpc_ctx *ctx, const uint8_t 
 	reply.msg.errors = reply.error_ptrs;
 	return &reply.msg.base;
 }
+
+/* For the fuzz harness: one reply of kind k through its decoder, as
+ * ethnl_talk() hands it over (checked by ethnl_msg_valid() first). */
+int ethtool_settings_decode(unsigned k, const struct nlmsghdr *nlh)
+{
+	reply.n = 0;
+	if (!ethnl_msg_valid(nlh))
+		return -EBADMSG;
+	return kinds[k % N_ELEMS(kinds)].fn(nlh, NULL);
+}

@@ -238,3 +238,13 @@ const ProtobufCMessage *ethtool_get_standard_stats(struct rpc_ctx *ctx, const ui
 	reply.msg.n_devices = sent;
 	return &reply.msg.base;
 }
+
+/* For the fuzz harness: one reply through the decoder, as ethnl_talk()
+ * hands it over. */
+int ethtool_standard_stats_decode(const struct nlmsghdr *nlh)
+{
+	reply.n = 0;
+	if (!ethnl_msg_valid(nlh))
+		return -EBADMSG;
+	return stats_reply(nlh, NULL);
+}
