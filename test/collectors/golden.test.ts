@@ -27,7 +27,7 @@ import {
 } from '../support/golden';
 import { ReplayHelper } from '../support/helper-replay';
 
-const JOBS = ['ethtool', 'ethtool_module', 'conntrack', 'conntrack_breakdown', 'flows'];
+const JOBS = ['ethtool', 'conntrack', 'conntrack_breakdown', 'flows'];
 
 describe('golden expositions from recorded helper replies', () => {
   let replay: ReplayHelper;
