@@ -77,9 +77,9 @@ class Families {
   private readonly samples = new Map<MetricMeta, Sample[]>();
   add(meta: MetricMeta, labels: Record<string, string>, value: number | undefined): void {
     if (value === undefined || !valid(value)) return;
-    let list = this.samples.get(meta);
-    if (!list) this.samples.set(meta, (list = []));
+    const list = this.samples.get(meta) ?? [];
     list.push({ labels, value });
+    this.samples.set(meta, list);
   }
   render(order: readonly MetricMeta[]): RenderedFamily[] {
     return order.map((meta) => renderFamily(meta, this.samples.get(meta) ?? []));

@@ -115,7 +115,10 @@ const near = (got: number | undefined, want: number) =>
 
 /** Four thresholds at `at`, big-endian u16 (or s16). */
 function putThresholds(buf: Buffer, at: number, values: number[], signed = false): void {
-  values.forEach((v, i) => (signed ? buf.writeInt16BE(v, at + 2 * i) : buf.writeUInt16BE(v, at + 2 * i)));
+  values.forEach((v, i) => {
+    if (signed) buf.writeInt16BE(v, at + 2 * i);
+    else buf.writeUInt16BE(v, at + 2 * i);
+  });
 }
 
 describe('module EEPROM decoders', () => {
@@ -134,7 +137,9 @@ describe('module EEPROM decoders', () => {
     a2.writeUInt16BE(4000, 104); // 0.4 mW
     if (external) {
       // Rx_PWR(4..0) = 0, 0, 0, 2, 10; slopes 1.5 (T), 2 (V), 1 (I, TxPwr); offsets.
-      [0, 0, 0, 2, 10].forEach((c, i) => a2.writeFloatBE(c, 56 + 4 * i));
+      [0, 0, 0, 2, 10].forEach((c, i) => {
+        a2.writeFloatBE(c, 56 + 4 * i);
+      });
       a2.writeUInt16BE(256, 76);
       a2.writeInt16BE(0, 78);
       a2.writeUInt16BE(256, 80);
