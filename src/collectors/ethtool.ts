@@ -4,25 +4,44 @@
 // The helper sends stat names only when a device's string set changes, so
 // the label prefix of each series is built once per string-set generation
 // and a cycle only appends values.
+//
+// With --collector.ethtool.settings and --collector.ethtool.standard-stats
+// it also renders what ethtool netlink knows (ethtool-settings.ts); the
+// module job is its own collector (ethtool-module.ts), on its own schedule.
+// --collector.ethtool.max-series caps ethtrack_nic_stat: devices in
+// interface order and stats in driver order, so the same series are left out
+// every cycle.
 
 import { type RenderedFamily, renderFamily, type Sample } from '../exposition/family';
 import { TextBufferPool } from '../exposition/text-buffer';
 import { escapeLabelValue } from '../exposition/value-format';
-import { type FlagValues, getRegex } from '../flags';
+import { type FlagValues, getBool, getNumber, getRegex } from '../flags';
 import type { NetInterface } from '../helper-client/api';
 import type { HelperApi } from '../helper-client/calls';
 import { EthtoolStatsDecoder } from '../helper-client/ethtool-stats-decoder';
 import type { Logger } from '../logger';
 import type { Collector, CollectorDefinition } from './collector';
 import { DEFAULT_DEVICE_EXCLUDE, type DeviceFilter, deviceFilter } from './device-filter';
+import { EthtoolModuleCollector, moduleOptions } from './ethtool-module';
+import { renderSettings, renderStandardStats, settingsKinds } from './ethtool-settings';
 import { mapStatNames } from './ethtool-stat-names';
-import { NIC } from './metrics';
+import { NIC, NIC_BUDGET } from './metrics';
 
 export interface EthtoolFilters {
   devices: DeviceFilter;
   statInclude?: RegExp;
   statExclude?: RegExp;
 }
+
+export interface EthtoolOptions {
+  settings: boolean;
+  standardStats: boolean;
+  /** 0: no budget. */
+  maxSeries: number;
+  skipZero: boolean;
+}
+
+const DEFAULT_OPTIONS: EthtoolOptions = { settings: false, standardStats: false, maxSeries: 0, skipZero: false };
 
 interface DeviceNames {
   generation: number;
@@ -31,6 +50,8 @@ interface DeviceNames {
   /** Per stat index: `stat="rx_drops",queue="3"} ` encoded, or null when the stat filters drop it. */
   suffixes: (Buffer | null)[];
   suffixKey: string;
+  /** With --collector.ethtool.skip-zero: 1 for each stat that has read non-zero since start. */
+  seen?: Uint8Array;
 }
 
 const SPEED_UNKNOWN = 0xffffffff;
@@ -47,12 +68,68 @@ export class EthtoolCollector implements Collector {
   /** Devices already logged as giving no stats (or failing), with the reason logged. */
   private readonly reported = new Map<string, string>();
   private lastHelper: HelperApi | undefined;
+  /** Per device, what it lacks of ethtool netlink and on which driver/link, as last logged. */
+  private readonly support = new Map<string, string>();
+  private budgetLogged = false;
 
   constructor(
     readonly schedule: string,
     private readonly filters: EthtoolFilters,
     private readonly logger: Logger,
+    private readonly options: EthtoolOptions = DEFAULT_OPTIONS,
   ) {}
+
+  /** Logs once what a device lacks, again only when that, its driver or its link changes. */
+  private logSupport(dev: NetInterface, lacking: string[]): void {
+    const key = `${dev.driver}|${dev.linkUp}|${lacking.join(',')}`;
+    if (this.support.get(dev.name) === key) return;
+    this.support.set(dev.name, key);
+    if (lacking.length > 0) {
+      this.logger.log('info', 'device lacks ethtool netlink data; skipped', {
+        collector: this.name,
+        device: dev.name,
+        driver: dev.driver,
+        lacking: lacking.join(', '),
+      });
+    }
+  }
+
+  private async netlinkFamilies(helper: HelperApi, devices: readonly NetInterface[]): Promise<RenderedFamily[]> {
+    const { settings, standardStats } = this.options;
+    if (!settings && !standardStats) return [];
+    const passes = (name: string) => this.filters.devices.passes(name);
+    const [settingsReply, statsReply] = await Promise.all([
+      settings
+        ? helper.ethtoolSettings({ channels: true, rings: true, coalesce: true, pause: true, fec: true })
+        : undefined,
+      standardStats ? helper.standardStats(0) : undefined,
+    ]);
+    const families: RenderedFamily[] = [];
+    const have = new Map<string, string[]>();
+    if (settingsReply) {
+      for (const error of settingsReply.errors) this.reportOnce('*', `ethtool netlink ${error}`, 'warn');
+      families.push(...renderSettings(settingsReply, passes));
+      for (const dev of settingsReply.devices) have.set(dev.interface, settingsKinds(dev));
+    }
+    if (statsReply) {
+      if (statsReply.error) this.reportOnce('*', `ethtool netlink standard stats: ${statsReply.error}`, 'warn');
+      const rendered = renderStandardStats(statsReply, passes);
+      families.push(...rendered.families);
+      for (const name of rendered.devices) have.set(name, [...(have.get(name) ?? []), 'standard-stats']);
+    }
+    const wanted = [
+      ...(settings ? ['channels', 'rings', 'coalesce', 'pause', 'fec'] : []),
+      ...(standardStats ? ['standard-stats'] : []),
+    ];
+    for (const dev of devices) {
+      const got = have.get(dev.name) ?? [];
+      this.logSupport(
+        dev,
+        wanted.filter((kind) => !got.includes(kind)),
+      );
+    }
+    return families;
+  }
 
   private reportOnce(device: string, reason: string, level: 'info' | 'warn'): void {
     if (this.reported.get(device) === reason) return;
@@ -102,11 +179,18 @@ export class EthtoolCollector implements Collector {
     const present = new Set(devices.map((dev) => dev.name));
     for (const name of this.names.keys()) if (!present.has(name)) this.names.delete(name);
     for (const name of this.reported.keys()) if (!present.has(name)) this.reported.delete(name);
+    for (const name of this.support.keys()) if (!present.has(name)) this.support.delete(name);
 
     const withStats = devices.filter((dev) => dev.nStats > 0 || this.names.has(dev.name) || dev.driver !== '');
-    const reply = await helper.ethtoolStatsEncoded(
-      withStats.map((dev) => ({ interface: dev.name, knownGeneration: this.names.get(dev.name)?.generation ?? 0 })),
-    );
+    const [reply, netlink] = await Promise.all([
+      helper.ethtoolStatsEncoded(
+        withStats.map((dev) => ({ interface: dev.name, knownGeneration: this.names.get(dev.name)?.generation ?? 0 })),
+      ),
+      this.netlinkFamilies(helper, devices),
+    ]);
+    const { maxSeries, skipZero } = this.options;
+    let budget = maxSeries > 0 ? maxSeries : Number.POSITIVE_INFINITY;
+    let dropped = 0;
 
     // Trim before acquiring, so the buffer being written is never trimmed away.
     this.buffers.trim();
@@ -139,17 +223,42 @@ export class EthtoolCollector implements Collector {
         continue;
       }
       this.reported.delete(device);
+      let seen: Uint8Array | undefined;
+      if (skipZero) {
+        if (cached.seen?.length !== count) cached.seen = new Uint8Array(count);
+        seen = cached.seen;
+      }
       for (let i = 0; i < count; i++) {
         const suffix = suffixes[i];
-        if (suffix !== null) {
-          body.append(devicePrefix);
-          body.append(suffix);
-          body.value(values[i]);
+        if (suffix === null) continue;
+        if (seen) {
+          if (values[i] !== 0) seen[i] = 1;
+          else if (seen[i] === 0) continue;
         }
+        if (budget <= 0) {
+          dropped++;
+          continue;
+        }
+        budget--;
+        body.append(devicePrefix);
+        body.append(suffix);
+        body.value(values[i]);
       }
     }
     if (this.suffixCache.size > this.names.size) this.pruneSuffixes();
-    return [{ meta: NIC.stat, body }, ...linkFamilies(devices)];
+    const families = [{ meta: NIC.stat, body }, ...linkFamilies(devices), ...netlink];
+    if (maxSeries > 0) {
+      if (dropped > 0 && !this.budgetLogged) {
+        this.logger.log('warn', 'ethtool stat series over budget; the same ones are left out every cycle', {
+          collector: this.name,
+          maxSeries,
+          dropped,
+        });
+      }
+      this.budgetLogged = dropped > 0;
+      families.push(renderFamily(NIC_BUDGET, [{ labels: {}, value: dropped }]));
+    }
+    return families;
   }
 }
 
@@ -231,6 +340,62 @@ export const ethtool: CollectorDefinition = {
       default: undefined,
       help: 'Regexp of stats to exclude, matched against the raw and the queue-free name.',
     },
+    {
+      name: 'collector.ethtool.settings',
+      kind: 'bool',
+      default: true,
+      help: 'Channels, rings, coalescing, pause and FEC with their statistics (ethtool netlink).',
+    },
+    {
+      name: 'collector.ethtool.standard-stats',
+      kind: 'bool',
+      default: true,
+      help: 'The standard statistics groups eth-phy, eth-mac, eth-ctrl and rmon (ethtool netlink).',
+    },
+    {
+      name: 'collector.ethtool.max-series',
+      kind: 'int',
+      default: 0,
+      help: 'Budget of ethtrack_nic_stat series per node (0: none); the same series beyond it are left out every cycle.',
+    },
+    {
+      name: 'collector.ethtool.skip-zero',
+      kind: 'bool',
+      default: false,
+      help: 'Leave out ethtrack_nic_stat series that have read zero since start.',
+    },
+    {
+      name: 'collector.ethtool.module',
+      kind: 'bool',
+      default: true,
+      help: 'Transceiver module diagnostics (SFF-8472, SFF-8636, CMIS), read on their own schedule.',
+    },
+    {
+      name: 'collector.ethtool.module-schedule',
+      kind: 'schedule',
+      default: '0 */5 * * * *',
+      help: 'node-cron schedule (with seconds) of the module reads.',
+    },
+    {
+      name: 'collector.ethtool.module-timeout',
+      kind: 'duration',
+      default: '2s',
+      help: "How long one device's module read may take; a slower one marks only that device stale.",
+    },
   ],
-  create: (flags, schedule, deps) => [new EthtoolCollector(schedule, ethtoolFilters(flags), deps.logger)],
+  create: (flags, schedule, deps) => {
+    const filters = ethtoolFilters(flags);
+    const jobs: Collector[] = [
+      new EthtoolCollector(schedule, filters, deps.logger, {
+        settings: getBool(flags, 'collector.ethtool.settings'),
+        standardStats: getBool(flags, 'collector.ethtool.standard-stats'),
+        maxSeries: getNumber(flags, 'collector.ethtool.max-series'),
+        skipZero: getBool(flags, 'collector.ethtool.skip-zero'),
+      }),
+    ];
+    if (getBool(flags, 'collector.ethtool.module')) {
+      jobs.push(new EthtoolModuleCollector(moduleOptions(flags), filters.devices, deps.logger));
+    }
+    return jobs;
+  },
 };

@@ -9,9 +9,14 @@ import type {
   ConntrackDeleteRequest,
   ConntrackEntryBatch,
   ConntrackSummary,
+  EepromPage,
+  EthtoolSettingsReply,
+  EthtoolSettingsRequest,
   EthtoolStatsReply,
   HelperInfo,
   ListInterfacesReply,
+  ModuleEepromReply,
+  StandardStatsReply,
   StatsQuery,
 } from './api';
 
@@ -23,6 +28,12 @@ export interface HelperApi {
   ethtoolStats(queries: StatsQuery[]): Promise<EthtoolStatsReply>;
   /** GetEthtoolStats with the reply left encoded, for EthtoolStatsDecoder. */
   ethtoolStatsEncoded(queries: StatsQuery[]): Promise<Buffer>;
+  /** Channels, rings, coalescing, pause and FEC of every device (ethtool netlink). */
+  ethtoolSettings(request: EthtoolSettingsRequest): Promise<EthtoolSettingsReply>;
+  /** Standard statistics groups (bit n: ETHTOOL_STATS group n; 0: all) of every device. */
+  standardStats(groups: number): Promise<StandardStatsReply>;
+  /** Raw module EEPROM pages of one device; the helper waits at most deadlineMs. */
+  moduleEeprom(device: string, pages: EepromPage[], deadlineMs: number): Promise<ModuleEepromReply>;
   conntrackSummary(perCpu?: boolean): Promise<ConntrackSummary>;
   conntrackBreakdown(deadlineMs: number): Promise<ConntrackBreakdown>;
   conntrackDelete(request: ConntrackDeleteRequest): Promise<ConntrackDeleteReply>;

@@ -11,9 +11,14 @@ import type {
   ConntrackDeleteRequest,
   ConntrackEntryBatch,
   ConntrackSummary,
+  EepromPage,
+  EthtoolSettingsReply,
+  EthtoolSettingsRequest,
   EthtoolStatsReply,
   HelperInfo,
   ListInterfacesReply,
+  ModuleEepromReply,
+  StandardStatsReply,
   StatsQuery,
 } from './api';
 import type { HelperApi } from './calls';
@@ -192,6 +197,24 @@ export class HelperClient implements HelperApi {
   /** GetEthtoolStats with the reply left encoded, for EthtoolStatsDecoder. */
   ethtoolStatsEncoded(queries: StatsQuery[]): Promise<Buffer> {
     return this.unary('helper', 'GetEthtoolStats', { queries }, this.timeoutMs, keepEncoded);
+  }
+
+  ethtoolSettings(request: EthtoolSettingsRequest): Promise<EthtoolSettingsReply> {
+    return this.unary('helper', 'GetEthtoolSettings', request);
+  }
+
+  standardStats(groups: number): Promise<StandardStatsReply> {
+    return this.unary('helper', 'GetStandardStats', { groups });
+  }
+
+  /** The helper stops waiting at deadlineMs; the call waits a little longer. */
+  moduleEeprom(device: string, pages: EepromPage[], deadlineMs: number): Promise<ModuleEepromReply> {
+    return this.unary(
+      'helper',
+      'GetModuleEeprom',
+      { interface: device, pages, deadlineMs },
+      deadlineMs + this.timeoutMs,
+    );
   }
 
   conntrackSummary(perCpu = false): Promise<ConntrackSummary> {

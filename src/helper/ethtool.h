@@ -15,4 +15,6 @@ int64_t stats_count(const char *ifname, const struct ethtool_drvinfo *drvinfo);
 /* Grows *buf to hold n elements of size each; never shrinks. */
 int grow(void *buf, size_t *cap, size_t n, size_t size);
 
+#define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
+
 #endif

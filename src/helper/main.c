@@ -25,6 +25,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "ethtool-netlink.h"
 #include "helper.h"
 
 static void usage(FILE *out)
@@ -197,6 +198,9 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		/* Hidden, for tests: proves the seccomp filter kills the process. */
 		{ "seccomp-test-violation", no_argument, NULL, 'X' },
+		/* Hidden test double: module reads of DEV sleep MS first, standing
+		 * for a driver that hangs on its module EEPROM. */
+		{ "test-slow-module-read", required_argument, NULL, 'M' },
 		{ 0 },
 	};
 	const char *socket_path = NULL;
@@ -231,6 +235,10 @@ int main(int argc, char **argv)
 			return 0;
 		case 'X':
 			seccomp_test_violation();
+			break;
+		case 'M':
+			log_msg(0, "test double: module reads of %s are slowed", optarg);
+			ethnl_test_slow_module(optarg);
 			break;
 		default:
 			usage(stderr);

@@ -66,6 +66,11 @@ const ProtobufCMessage *health_check(struct rpc_ctx *ctx, const uint8_t *req, si
 const ProtobufCMessage *ethtool_list_interfaces(struct rpc_ctx *ctx, const uint8_t *req,
 						size_t len);
 const ProtobufCMessage *ethtool_get_stats(struct rpc_ctx *ctx, const uint8_t *req, size_t len);
+const ProtobufCMessage *ethtool_get_settings(struct rpc_ctx *ctx, const uint8_t *req, size_t len);
+const ProtobufCMessage *ethtool_get_standard_stats(struct rpc_ctx *ctx, const uint8_t *req,
+						   size_t len);
+const ProtobufCMessage *ethtool_get_module_eeprom(struct rpc_ctx *ctx, const uint8_t *req,
+						  size_t len);
 const ProtobufCMessage *conntrack_get_summary(struct rpc_ctx *ctx, const uint8_t *req,
 					      size_t len);
 const ProtobufCMessage *conntrack_get_breakdown(struct rpc_ctx *ctx, const uint8_t *req,

@@ -5,8 +5,8 @@
  * Where an argument says what a call does, it is checked too:
  *  - ioctl: SIOCETHTOOL (the ethtool handlers), FIONREAD/FIONBIO (gRPC's
  *    socket code) and TCGETS (stdio asking whether stderr is a terminal);
- *  - socket: netlink only, NETLINK_ROUTE (if_nameindex) and
- *    NETLINK_NETFILTER (ctnetlink); the ethtool socket and the listening
+ *  - socket: netlink only, NETLINK_ROUTE (if_nameindex),
+ *    NETLINK_NETFILTER (ctnetlink) and NETLINK_GENERIC (ethtool netlink); the ethtool socket and the listening
  *    socket are opened before the filter;
  *  - openat: read-only, never creating or truncating (/proc, /sys);
  *  - mmap/mprotect: never executable memory;
@@ -121,6 +121,8 @@ static int add_rules(scmp_filter_ctx ctx)
 			SCMP_A2(SCMP_CMP_EQ, NETLINK_ROUTE));
 	rc = rc ?: RULE(ctx, socket, SCMP_A0(SCMP_CMP_EQ, AF_NETLINK),
 			SCMP_A2(SCMP_CMP_EQ, NETLINK_NETFILTER));
+	rc = rc ?: RULE(ctx, socket, SCMP_A0(SCMP_CMP_EQ, AF_NETLINK),
+			SCMP_A2(SCMP_CMP_EQ, NETLINK_GENERIC));
 
 	/* O_TMPFILE includes O_DIRECTORY; only its own bit is refused. */
 	const unsigned long writing = O_ACCMODE | O_CREAT | O_TRUNC | (O_TMPFILE & ~O_DIRECTORY);

@@ -71,6 +71,9 @@ static struct method methods[] = {
 	  .unary = conntrack_get_breakdown },
 	{ .path = "/ethtrack.helper.v1.Helper/DumpConntrack", .stream = conntrack_dump },
 	{ .path = "/ethtrack.helper.v1.Helper/DeleteConntrack", .unary = conntrack_delete },
+	{ .path = "/ethtrack.helper.v1.Helper/GetEthtoolSettings", .unary = ethtool_get_settings },
+	{ .path = "/ethtrack.helper.v1.Helper/GetStandardStats", .unary = ethtool_get_standard_stats },
+	{ .path = "/ethtrack.helper.v1.Helper/GetModuleEeprom", .unary = ethtool_get_module_eeprom },
 	{ .path = "/grpc.health.v1.Health/Check", .unary = health_check },
 };
 #define N_METHODS (sizeof(methods) / sizeof(methods[0]))

@@ -5,14 +5,17 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { CONNTRACK, CONNTRACK_STATS, conntrackStat, FLOW, NIC } from '../../src/collectors/metrics';
+import { CONNTRACK, CONNTRACK_STATS, conntrackStat, FLOW } from '../../src/collectors/metrics';
 import { SelfMetrics } from '../../src/exposition/self-metrics';
 import { Exporter } from '../support/exporter';
 import { type ParsedSample, parseExposition, select } from '../support/exposition';
+import { ethtoolMetricNames, rxpathMetricNames } from '../support/metric-names';
 import { Netns } from '../support/netns';
 
-const NIC_NAMES = new Set(Object.values(NIC).map((meta) => meta.name));
+/** What the ethtool collector and its module job export. */
+const NIC_NAMES = ethtoolMetricNames();
 const OTHER_COLLECTOR_NAMES = new Set([
+  ...rxpathMetricNames(),
   ...Object.values(CONNTRACK).map((meta) => meta.name),
   ...CONNTRACK_STATS.map((stat) => conntrackStat(stat).name),
   ...Object.values(FLOW).map((meta) => meta.name),
@@ -44,7 +47,7 @@ describe('--collector.disable-defaults', () => {
 
   after(() => ns?.destroy());
 
-  it('with --collector.ethtool serves only the ethtool collector’s series and self-metrics', async () => {
+  it('with --collector.ethtool serves only the ethtool collector’s series (its stats and module jobs) and self-metrics', async () => {
     const exporter = await Exporter.start(
       ['--collector.disable-defaults', '--collector.ethtool', '--collector.ethtool.schedule=* * * * * *'],
       { ns },
@@ -61,9 +64,12 @@ describe('--collector.disable-defaults', () => {
       const success = select(samples, 'ethtrack_collector_success');
       assert.deepEqual(
         success.map((s) => [s.labels.collector, s.value]),
-        [['ethtool', 1]],
+        [
+          ['ethtool', 1],
+          ['ethtool_module', 1],
+        ],
       );
-      assert.deepEqual(statusPageCollectors((await exporter.request('/')).body), ['ethtool']);
+      assert.deepEqual(statusPageCollectors((await exporter.request('/')).body), ['ethtool', 'ethtool_module']);
       assert.equal(exporter.logs.filter((line) => line.includes('no collector enabled')).length, 0);
     } finally {
       await exporter.stop();

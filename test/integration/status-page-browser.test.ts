@@ -15,15 +15,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { NIC } from '../../src/collectors/metrics';
 import { PATHS } from '../../src/paths';
 import { hasCommand, sleep } from '../support/exec';
 import { Exporter } from '../support/exporter';
 import { type ParsedSample, parseExposition, select } from '../support/exposition';
+import { ethtoolMetricNames } from '../support/metric-names';
 import { Netns } from '../support/netns';
 
 const SCREENSHOT = path.join(PATHS.testResults, 'status-page.png');
-const COLLECTORS = ['ethtool', 'conntrack', 'conntrack_breakdown', 'flows', 'rxpath'];
+const COLLECTORS = ['ethtool', 'ethtool_module', 'conntrack', 'conntrack_breakdown', 'flows', 'rxpath'];
 const CONNTRACK_JOBS = ['conntrack', 'conntrack_breakdown', 'flows'];
 
 /** Headless Chromium inside the namespace, with a throwaway profile; returns its stdout. */
@@ -127,7 +127,7 @@ describe('the status page in headless Chromium', {
       assert.deepEqual([...fromMetrics].sort(), [...COLLECTORS].sort());
       for (const name of CONNTRACK_JOBS)
         assert.equal(select(samples, 'ethtrack_collector_success', { collector: name })[0].value, 0, name);
-      const ethtoolNames = new Set(Object.values(NIC).map((meta) => meta.name));
+      const ethtoolNames = ethtoolMetricNames(false);
       const nicSeries = samples.filter((s) => ethtoolNames.has(s.name)).length;
       assert.ok(nicSeries > 0, 'ethtool serves the veth');
 

@@ -22,8 +22,14 @@ export const ORACLE_DIR = path.join(PATHS.testFixtures, 'oracle');
 export const UPDATE_GOLDEN = process.env.UPDATE_GOLDEN === '1';
 
 /** The flags of the recording and of every replay: the defaults, with the flows collector on. */
-// The helper-fed collectors; rxpath reads /proc and /sys itself, not the helper.
-export const GOLDEN_ARGS = ['--helper.path=/bin/true', '--collector.flows', '--no-collector.rxpath'];
+// The helper-fed collectors; rxpath reads /proc and /sys itself, not the helper. No module
+// job: no device here has a module; its decoders have root-free tests.
+export const GOLDEN_ARGS = [
+  '--helper.path=/bin/true',
+  '--collector.flows',
+  '--no-collector.rxpath',
+  '--no-collector.ethtool.module',
+];
 
 /** Every collector job ethtrack builds from GOLDEN_ARGS, the flows collector seeing `localAddresses` as the node's. */
 export function goldenJobs(localAddresses: readonly string[]): Collector[] {

@@ -15,9 +15,14 @@ import type {
   ConntrackDeleteRequest,
   ConntrackEntryBatch,
   ConntrackSummary,
+  EepromPage,
+  EthtoolSettingsReply,
+  EthtoolSettingsRequest,
   EthtoolStatsReply,
   HelperInfo,
   ListInterfacesReply,
+  ModuleEepromReply,
+  StandardStatsReply,
   StatsQuery,
 } from '../../src/helper-client/api';
 import type { HelperApi } from '../../src/helper-client/calls';
@@ -117,6 +122,18 @@ export class ReplayHelper implements HelperApi {
     return this.one('GetEthtoolStats', { queries });
   }
 
+  async ethtoolSettings(request: EthtoolSettingsRequest): Promise<EthtoolSettingsReply> {
+    return decode('GetEthtoolSettings', this.one('GetEthtoolSettings', request));
+  }
+
+  async standardStats(groups: number): Promise<StandardStatsReply> {
+    return decode('GetStandardStats', this.one('GetStandardStats', { groups }));
+  }
+
+  async moduleEeprom(device: string, pages: EepromPage[], deadlineMs: number): Promise<ModuleEepromReply> {
+    return decode('GetModuleEeprom', this.one('GetModuleEeprom', { interface: device, pages, deadlineMs }));
+  }
+
   async conntrackSummary(perCpu = false): Promise<ConntrackSummary> {
     return decode('GetConntrackSummary', this.one('GetConntrackSummary', { perCpu }));
   }
@@ -196,6 +213,20 @@ export class RecordingHelper implements HelperApi {
 
   ethtoolStatsEncoded(queries: StatsQuery[]): Promise<Buffer> {
     return this.unary('GetEthtoolStats', { queries });
+  }
+
+  ethtoolSettings(request: EthtoolSettingsRequest): Promise<EthtoolSettingsReply> {
+    return this.unary('GetEthtoolSettings', request).then((bytes) => decode('GetEthtoolSettings', bytes));
+  }
+
+  standardStats(groups: number): Promise<StandardStatsReply> {
+    return this.unary('GetStandardStats', { groups }).then((bytes) => decode('GetStandardStats', bytes));
+  }
+
+  moduleEeprom(device: string, pages: EepromPage[], deadlineMs: number): Promise<ModuleEepromReply> {
+    return this.unary('GetModuleEeprom', { interface: device, pages, deadlineMs }).then((bytes) =>
+      decode('GetModuleEeprom', bytes),
+    );
   }
 
   conntrackSummary(perCpu = false): Promise<ConntrackSummary> {

@@ -11,17 +11,47 @@ import {
   conntrackStat,
   FLOW,
   NIC,
+  NIC_BUDGET,
   NIC_LINK,
+  NIC_MODULE,
   NIC_QUEUE,
+  NIC_RMON_HISTOGRAM,
+  NIC_SETTINGS,
+  NIC_STANDARD,
   SOCKET,
   SOFTNET,
 } from '../../src/collectors/metrics';
 import { SelfMetrics } from '../../src/exposition/self-metrics';
 import { PATHS } from '../../src/paths';
 
-export function exportedMetricNames(): Set<string> {
+/** What the ethtool collector (stats, settings, standard statistics) and, unless left out, its module job export. */
+export function ethtoolMetricNames(withModule = true): Set<string> {
   const names = new Set<string>();
-  for (const family of [NIC, CONNTRACK, FLOW, SOFTNET, NIC_LINK, NIC_QUEUE, SOCKET]) {
+  for (const meta of [
+    ...Object.values(NIC),
+    ...Object.values(NIC_SETTINGS),
+    ...(withModule ? Object.values(NIC_MODULE) : []),
+    NIC_RMON_HISTOGRAM,
+    NIC_BUDGET,
+  ]) {
+    names.add(meta.name);
+  }
+  for (const list of Object.values(NIC_STANDARD)) for (const meta of list) if (meta) names.add(meta.name);
+  return names;
+}
+
+/** What the rxpath collector exports. */
+export function rxpathMetricNames(): Set<string> {
+  const names = new Set<string>();
+  for (const family of [SOFTNET, NIC_LINK, NIC_QUEUE, SOCKET]) {
+    for (const meta of Object.values(family)) names.add(meta.name);
+  }
+  return names;
+}
+
+export function exportedMetricNames(): Set<string> {
+  const names = new Set<string>([...ethtoolMetricNames(), ...rxpathMetricNames()]);
+  for (const family of [CONNTRACK, FLOW]) {
     for (const meta of Object.values(family)) names.add(meta.name);
   }
   for (const stat of CONNTRACK_STATS) names.add(conntrackStat(stat).name);

@@ -12,17 +12,28 @@ import type { ConntrackSummary as _ethtrack_helper_v1_ConntrackSummary, Conntrac
 import type { ConntrackSummaryRequest as _ethtrack_helper_v1_ConntrackSummaryRequest, ConntrackSummaryRequest__Output as _ethtrack_helper_v1_ConntrackSummaryRequest__Output } from './ethtrack/helper/v1/ConntrackSummaryRequest';
 import type { Counter as _ethtrack_helper_v1_Counter, Counter__Output as _ethtrack_helper_v1_Counter__Output } from './ethtrack/helper/v1/Counter';
 import type { CpuStats as _ethtrack_helper_v1_CpuStats, CpuStats__Output as _ethtrack_helper_v1_CpuStats__Output } from './ethtrack/helper/v1/CpuStats';
+import type { DeviceSettings as _ethtrack_helper_v1_DeviceSettings, DeviceSettings__Output as _ethtrack_helper_v1_DeviceSettings__Output } from './ethtrack/helper/v1/DeviceSettings';
+import type { DeviceStandardStats as _ethtrack_helper_v1_DeviceStandardStats, DeviceStandardStats__Output as _ethtrack_helper_v1_DeviceStandardStats__Output } from './ethtrack/helper/v1/DeviceStandardStats';
+import type { EepromPage as _ethtrack_helper_v1_EepromPage, EepromPage__Output as _ethtrack_helper_v1_EepromPage__Output } from './ethtrack/helper/v1/EepromPage';
+import type { EthtoolSettingsReply as _ethtrack_helper_v1_EthtoolSettingsReply, EthtoolSettingsReply__Output as _ethtrack_helper_v1_EthtoolSettingsReply__Output } from './ethtrack/helper/v1/EthtoolSettingsReply';
+import type { EthtoolSettingsRequest as _ethtrack_helper_v1_EthtoolSettingsRequest, EthtoolSettingsRequest__Output as _ethtrack_helper_v1_EthtoolSettingsRequest__Output } from './ethtrack/helper/v1/EthtoolSettingsRequest';
 import type { EthtoolStatsReply as _ethtrack_helper_v1_EthtoolStatsReply, EthtoolStatsReply__Output as _ethtrack_helper_v1_EthtoolStatsReply__Output } from './ethtrack/helper/v1/EthtoolStatsReply';
 import type { EthtoolStatsRequest as _ethtrack_helper_v1_EthtoolStatsRequest, EthtoolStatsRequest__Output as _ethtrack_helper_v1_EthtoolStatsRequest__Output } from './ethtrack/helper/v1/EthtoolStatsRequest';
 import type { GetInfoRequest as _ethtrack_helper_v1_GetInfoRequest, GetInfoRequest__Output as _ethtrack_helper_v1_GetInfoRequest__Output } from './ethtrack/helper/v1/GetInfoRequest';
 import type { HelperClient as _ethtrack_helper_v1_HelperClient, HelperDefinition as _ethtrack_helper_v1_HelperDefinition } from './ethtrack/helper/v1/Helper';
 import type { HelperInfo as _ethtrack_helper_v1_HelperInfo, HelperInfo__Output as _ethtrack_helper_v1_HelperInfo__Output } from './ethtrack/helper/v1/HelperInfo';
+import type { HistogramBucket as _ethtrack_helper_v1_HistogramBucket, HistogramBucket__Output as _ethtrack_helper_v1_HistogramBucket__Output } from './ethtrack/helper/v1/HistogramBucket';
 import type { Interface as _ethtrack_helper_v1_Interface, Interface__Output as _ethtrack_helper_v1_Interface__Output } from './ethtrack/helper/v1/Interface';
 import type { InterfaceStats as _ethtrack_helper_v1_InterfaceStats, InterfaceStats__Output as _ethtrack_helper_v1_InterfaceStats__Output } from './ethtrack/helper/v1/InterfaceStats';
 import type { ListInterfacesReply as _ethtrack_helper_v1_ListInterfacesReply, ListInterfacesReply__Output as _ethtrack_helper_v1_ListInterfacesReply__Output } from './ethtrack/helper/v1/ListInterfacesReply';
 import type { ListInterfacesRequest as _ethtrack_helper_v1_ListInterfacesRequest, ListInterfacesRequest__Output as _ethtrack_helper_v1_ListInterfacesRequest__Output } from './ethtrack/helper/v1/ListInterfacesRequest';
+import type { ModuleEepromReply as _ethtrack_helper_v1_ModuleEepromReply, ModuleEepromReply__Output as _ethtrack_helper_v1_ModuleEepromReply__Output } from './ethtrack/helper/v1/ModuleEepromReply';
+import type { ModuleEepromRequest as _ethtrack_helper_v1_ModuleEepromRequest, ModuleEepromRequest__Output as _ethtrack_helper_v1_ModuleEepromRequest__Output } from './ethtrack/helper/v1/ModuleEepromRequest';
 import type { ProtocolStates as _ethtrack_helper_v1_ProtocolStates, ProtocolStates__Output as _ethtrack_helper_v1_ProtocolStates__Output } from './ethtrack/helper/v1/ProtocolStates';
+import type { StandardStatsReply as _ethtrack_helper_v1_StandardStatsReply, StandardStatsReply__Output as _ethtrack_helper_v1_StandardStatsReply__Output } from './ethtrack/helper/v1/StandardStatsReply';
+import type { StandardStatsRequest as _ethtrack_helper_v1_StandardStatsRequest, StandardStatsRequest__Output as _ethtrack_helper_v1_StandardStatsRequest__Output } from './ethtrack/helper/v1/StandardStatsRequest';
 import type { StateCount as _ethtrack_helper_v1_StateCount, StateCount__Output as _ethtrack_helper_v1_StateCount__Output } from './ethtrack/helper/v1/StateCount';
+import type { StatsGroup as _ethtrack_helper_v1_StatsGroup, StatsGroup__Output as _ethtrack_helper_v1_StatsGroup__Output } from './ethtrack/helper/v1/StatsGroup';
 import type { StatsQuery as _ethtrack_helper_v1_StatsQuery, StatsQuery__Output as _ethtrack_helper_v1_StatsQuery__Output } from './ethtrack/helper/v1/StatsQuery';
 
 type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
@@ -44,17 +55,28 @@ export interface ProtoGrpcType {
         ConntrackSummaryRequest: MessageTypeDefinition<_ethtrack_helper_v1_ConntrackSummaryRequest, _ethtrack_helper_v1_ConntrackSummaryRequest__Output>
         Counter: MessageTypeDefinition<_ethtrack_helper_v1_Counter, _ethtrack_helper_v1_Counter__Output>
         CpuStats: MessageTypeDefinition<_ethtrack_helper_v1_CpuStats, _ethtrack_helper_v1_CpuStats__Output>
+        DeviceSettings: MessageTypeDefinition<_ethtrack_helper_v1_DeviceSettings, _ethtrack_helper_v1_DeviceSettings__Output>
+        DeviceStandardStats: MessageTypeDefinition<_ethtrack_helper_v1_DeviceStandardStats, _ethtrack_helper_v1_DeviceStandardStats__Output>
+        EepromPage: MessageTypeDefinition<_ethtrack_helper_v1_EepromPage, _ethtrack_helper_v1_EepromPage__Output>
+        EthtoolSettingsReply: MessageTypeDefinition<_ethtrack_helper_v1_EthtoolSettingsReply, _ethtrack_helper_v1_EthtoolSettingsReply__Output>
+        EthtoolSettingsRequest: MessageTypeDefinition<_ethtrack_helper_v1_EthtoolSettingsRequest, _ethtrack_helper_v1_EthtoolSettingsRequest__Output>
         EthtoolStatsReply: MessageTypeDefinition<_ethtrack_helper_v1_EthtoolStatsReply, _ethtrack_helper_v1_EthtoolStatsReply__Output>
         EthtoolStatsRequest: MessageTypeDefinition<_ethtrack_helper_v1_EthtoolStatsRequest, _ethtrack_helper_v1_EthtoolStatsRequest__Output>
         GetInfoRequest: MessageTypeDefinition<_ethtrack_helper_v1_GetInfoRequest, _ethtrack_helper_v1_GetInfoRequest__Output>
         Helper: SubtypeConstructor<typeof grpc.Client, _ethtrack_helper_v1_HelperClient> & { service: _ethtrack_helper_v1_HelperDefinition }
         HelperInfo: MessageTypeDefinition<_ethtrack_helper_v1_HelperInfo, _ethtrack_helper_v1_HelperInfo__Output>
+        HistogramBucket: MessageTypeDefinition<_ethtrack_helper_v1_HistogramBucket, _ethtrack_helper_v1_HistogramBucket__Output>
         Interface: MessageTypeDefinition<_ethtrack_helper_v1_Interface, _ethtrack_helper_v1_Interface__Output>
         InterfaceStats: MessageTypeDefinition<_ethtrack_helper_v1_InterfaceStats, _ethtrack_helper_v1_InterfaceStats__Output>
         ListInterfacesReply: MessageTypeDefinition<_ethtrack_helper_v1_ListInterfacesReply, _ethtrack_helper_v1_ListInterfacesReply__Output>
         ListInterfacesRequest: MessageTypeDefinition<_ethtrack_helper_v1_ListInterfacesRequest, _ethtrack_helper_v1_ListInterfacesRequest__Output>
+        ModuleEepromReply: MessageTypeDefinition<_ethtrack_helper_v1_ModuleEepromReply, _ethtrack_helper_v1_ModuleEepromReply__Output>
+        ModuleEepromRequest: MessageTypeDefinition<_ethtrack_helper_v1_ModuleEepromRequest, _ethtrack_helper_v1_ModuleEepromRequest__Output>
         ProtocolStates: MessageTypeDefinition<_ethtrack_helper_v1_ProtocolStates, _ethtrack_helper_v1_ProtocolStates__Output>
+        StandardStatsReply: MessageTypeDefinition<_ethtrack_helper_v1_StandardStatsReply, _ethtrack_helper_v1_StandardStatsReply__Output>
+        StandardStatsRequest: MessageTypeDefinition<_ethtrack_helper_v1_StandardStatsRequest, _ethtrack_helper_v1_StandardStatsRequest__Output>
         StateCount: MessageTypeDefinition<_ethtrack_helper_v1_StateCount, _ethtrack_helper_v1_StateCount__Output>
+        StatsGroup: MessageTypeDefinition<_ethtrack_helper_v1_StatsGroup, _ethtrack_helper_v1_StatsGroup__Output>
         StatsQuery: MessageTypeDefinition<_ethtrack_helper_v1_StatsQuery, _ethtrack_helper_v1_StatsQuery__Output>
       }
     }

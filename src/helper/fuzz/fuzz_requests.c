@@ -20,6 +20,7 @@
 
 #include "ethtrack/helper/v1/helper.pb-c.h"
 #include "grpc/health/v1/health.pb-c.h"
+#include "ethtool-netlink.h"
 #include "rpc.h"
 
 struct libmnl_socket;
@@ -148,15 +149,54 @@ static const struct {
 	  NULL },
 	{ &ethtrack__helper__v1__conntrack_dump_request__descriptor, NULL, conntrack_dump },
 	{ &ethtrack__helper__v1__conntrack_delete_request__descriptor, conntrack_delete, NULL },
+	{ &ethtrack__helper__v1__ethtool_settings_request__descriptor, ethtool_get_settings, NULL },
+	{ &ethtrack__helper__v1__standard_stats_request__descriptor, ethtool_get_standard_stats,
+	  NULL },
+	{ &ethtrack__helper__v1__module_eeprom_request__descriptor, ethtool_get_module_eeprom,
+	  NULL },
 	{ &grpc__health__v1__health_check_request__descriptor, health_check, NULL },
 };
 #define N_RPCS (sizeof(rpcs) / sizeof(rpcs[0]))
+
+/* First byte 0xf0-0xff: the rest is the attributes of an ethtool netlink
+ * reply, decoded as a settings kind (0-4), standard stats (5) or a module
+ * EEPROM reply (6-7). Decoders must refuse what does not fit, never read
+ * past it. */
+static void fuzz_reply(uint8_t which, const uint8_t *attrs, size_t len)
+{
+	static uint8_t buf[NLMSG_HDRLEN + GENL_HDRLEN + 65536] __attribute__((aligned(8)));
+	if (len > 65536 - 64)
+		return;
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	mnl_nlmsg_put_extra_header(nlh, GENL_HDRLEN);
+	/* The length as the kernel would claim it; copied to a heap buffer of
+	 * exactly that size so ASan sees any read beyond. */
+	memcpy(mnl_nlmsg_get_payload_tail(nlh), attrs, len);
+	nlh->nlmsg_len += (uint32_t)len;
+	uint8_t *exact = malloc(nlh->nlmsg_len);
+	if (!exact)
+		return;
+	memcpy(exact, buf, nlh->nlmsg_len);
+	const struct nlmsghdr *msg = (const struct nlmsghdr *)exact;
+	unsigned k = which & 0x7;
+	if (k < 5)
+		ethtool_settings_decode(k, msg);
+	else if (k == 5)
+		ethtool_standard_stats_decode(msg);
+	else
+		ethtool_module_decode(msg);
+	free(exact);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size < 1)
 		return 0;
+	if (data[0] >= 0xf0) {
+		fuzz_reply(data[0], data + 1, size - 1);
+		return 0;
+	}
 	size_t which = data[0] % N_RPCS;
 	const uint8_t *req = data + 1;
 	size_t len = size - 1;

@@ -10,12 +10,18 @@ import type { ConntrackDumpRequest as _ethtrack_helper_v1_ConntrackDumpRequest, 
 import type { ConntrackEntryBatch as _ethtrack_helper_v1_ConntrackEntryBatch, ConntrackEntryBatch__Output as _ethtrack_helper_v1_ConntrackEntryBatch__Output } from '../../../ethtrack/helper/v1/ConntrackEntryBatch';
 import type { ConntrackSummary as _ethtrack_helper_v1_ConntrackSummary, ConntrackSummary__Output as _ethtrack_helper_v1_ConntrackSummary__Output } from '../../../ethtrack/helper/v1/ConntrackSummary';
 import type { ConntrackSummaryRequest as _ethtrack_helper_v1_ConntrackSummaryRequest, ConntrackSummaryRequest__Output as _ethtrack_helper_v1_ConntrackSummaryRequest__Output } from '../../../ethtrack/helper/v1/ConntrackSummaryRequest';
+import type { EthtoolSettingsReply as _ethtrack_helper_v1_EthtoolSettingsReply, EthtoolSettingsReply__Output as _ethtrack_helper_v1_EthtoolSettingsReply__Output } from '../../../ethtrack/helper/v1/EthtoolSettingsReply';
+import type { EthtoolSettingsRequest as _ethtrack_helper_v1_EthtoolSettingsRequest, EthtoolSettingsRequest__Output as _ethtrack_helper_v1_EthtoolSettingsRequest__Output } from '../../../ethtrack/helper/v1/EthtoolSettingsRequest';
 import type { EthtoolStatsReply as _ethtrack_helper_v1_EthtoolStatsReply, EthtoolStatsReply__Output as _ethtrack_helper_v1_EthtoolStatsReply__Output } from '../../../ethtrack/helper/v1/EthtoolStatsReply';
 import type { EthtoolStatsRequest as _ethtrack_helper_v1_EthtoolStatsRequest, EthtoolStatsRequest__Output as _ethtrack_helper_v1_EthtoolStatsRequest__Output } from '../../../ethtrack/helper/v1/EthtoolStatsRequest';
 import type { GetInfoRequest as _ethtrack_helper_v1_GetInfoRequest, GetInfoRequest__Output as _ethtrack_helper_v1_GetInfoRequest__Output } from '../../../ethtrack/helper/v1/GetInfoRequest';
 import type { HelperInfo as _ethtrack_helper_v1_HelperInfo, HelperInfo__Output as _ethtrack_helper_v1_HelperInfo__Output } from '../../../ethtrack/helper/v1/HelperInfo';
 import type { ListInterfacesReply as _ethtrack_helper_v1_ListInterfacesReply, ListInterfacesReply__Output as _ethtrack_helper_v1_ListInterfacesReply__Output } from '../../../ethtrack/helper/v1/ListInterfacesReply';
 import type { ListInterfacesRequest as _ethtrack_helper_v1_ListInterfacesRequest, ListInterfacesRequest__Output as _ethtrack_helper_v1_ListInterfacesRequest__Output } from '../../../ethtrack/helper/v1/ListInterfacesRequest';
+import type { ModuleEepromReply as _ethtrack_helper_v1_ModuleEepromReply, ModuleEepromReply__Output as _ethtrack_helper_v1_ModuleEepromReply__Output } from '../../../ethtrack/helper/v1/ModuleEepromReply';
+import type { ModuleEepromRequest as _ethtrack_helper_v1_ModuleEepromRequest, ModuleEepromRequest__Output as _ethtrack_helper_v1_ModuleEepromRequest__Output } from '../../../ethtrack/helper/v1/ModuleEepromRequest';
+import type { StandardStatsReply as _ethtrack_helper_v1_StandardStatsReply, StandardStatsReply__Output as _ethtrack_helper_v1_StandardStatsReply__Output } from '../../../ethtrack/helper/v1/StandardStatsReply';
+import type { StandardStatsRequest as _ethtrack_helper_v1_StandardStatsRequest, StandardStatsRequest__Output as _ethtrack_helper_v1_StandardStatsRequest__Output } from '../../../ethtrack/helper/v1/StandardStatsRequest';
 
 export interface HelperClient extends grpc.Client {
   /**
@@ -79,6 +85,23 @@ export interface HelperClient extends grpc.Client {
   getConntrackSummary(argument: _ethtrack_helper_v1_ConntrackSummaryRequest, callback: grpc.requestCallback<_ethtrack_helper_v1_ConntrackSummary__Output>): grpc.ClientUnaryCall;
   
   /**
+   * Channels, rings, coalescing, pause and FEC over ethtool netlink: one
+   * dump per kind asked for, so a device that lacks a kind costs nothing.
+   */
+  GetEthtoolSettings(argument: _ethtrack_helper_v1_EthtoolSettingsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_ethtrack_helper_v1_EthtoolSettingsReply__Output>): grpc.ClientUnaryCall;
+  GetEthtoolSettings(argument: _ethtrack_helper_v1_EthtoolSettingsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_ethtrack_helper_v1_EthtoolSettingsReply__Output>): grpc.ClientUnaryCall;
+  GetEthtoolSettings(argument: _ethtrack_helper_v1_EthtoolSettingsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_ethtrack_helper_v1_EthtoolSettingsReply__Output>): grpc.ClientUnaryCall;
+  GetEthtoolSettings(argument: _ethtrack_helper_v1_EthtoolSettingsRequest, callback: grpc.requestCallback<_ethtrack_helper_v1_EthtoolSettingsReply__Output>): grpc.ClientUnaryCall;
+  /**
+   * Channels, rings, coalescing, pause and FEC over ethtool netlink: one
+   * dump per kind asked for, so a device that lacks a kind costs nothing.
+   */
+  getEthtoolSettings(argument: _ethtrack_helper_v1_EthtoolSettingsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_ethtrack_helper_v1_EthtoolSettingsReply__Output>): grpc.ClientUnaryCall;
+  getEthtoolSettings(argument: _ethtrack_helper_v1_EthtoolSettingsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_ethtrack_helper_v1_EthtoolSettingsReply__Output>): grpc.ClientUnaryCall;
+  getEthtoolSettings(argument: _ethtrack_helper_v1_EthtoolSettingsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_ethtrack_helper_v1_EthtoolSettingsReply__Output>): grpc.ClientUnaryCall;
+  getEthtoolSettings(argument: _ethtrack_helper_v1_EthtoolSettingsRequest, callback: grpc.requestCallback<_ethtrack_helper_v1_EthtoolSettingsReply__Output>): grpc.ClientUnaryCall;
+  
+  /**
    * ethtool statistics of the named interfaces. Stat names are sent only when
    * the caller's generation for an interface differs from the helper's.
    */
@@ -109,6 +132,40 @@ export interface HelperClient extends grpc.Client {
   getInfo(argument: _ethtrack_helper_v1_GetInfoRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_ethtrack_helper_v1_HelperInfo__Output>): grpc.ClientUnaryCall;
   getInfo(argument: _ethtrack_helper_v1_GetInfoRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_ethtrack_helper_v1_HelperInfo__Output>): grpc.ClientUnaryCall;
   getInfo(argument: _ethtrack_helper_v1_GetInfoRequest, callback: grpc.requestCallback<_ethtrack_helper_v1_HelperInfo__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Raw pages of one device's transceiver module EEPROM, read on a thread of
+   * its own and bounded by deadline_ms; the service decodes them.
+   */
+  GetModuleEeprom(argument: _ethtrack_helper_v1_ModuleEepromRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_ethtrack_helper_v1_ModuleEepromReply__Output>): grpc.ClientUnaryCall;
+  GetModuleEeprom(argument: _ethtrack_helper_v1_ModuleEepromRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_ethtrack_helper_v1_ModuleEepromReply__Output>): grpc.ClientUnaryCall;
+  GetModuleEeprom(argument: _ethtrack_helper_v1_ModuleEepromRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_ethtrack_helper_v1_ModuleEepromReply__Output>): grpc.ClientUnaryCall;
+  GetModuleEeprom(argument: _ethtrack_helper_v1_ModuleEepromRequest, callback: grpc.requestCallback<_ethtrack_helper_v1_ModuleEepromReply__Output>): grpc.ClientUnaryCall;
+  /**
+   * Raw pages of one device's transceiver module EEPROM, read on a thread of
+   * its own and bounded by deadline_ms; the service decodes them.
+   */
+  getModuleEeprom(argument: _ethtrack_helper_v1_ModuleEepromRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_ethtrack_helper_v1_ModuleEepromReply__Output>): grpc.ClientUnaryCall;
+  getModuleEeprom(argument: _ethtrack_helper_v1_ModuleEepromRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_ethtrack_helper_v1_ModuleEepromReply__Output>): grpc.ClientUnaryCall;
+  getModuleEeprom(argument: _ethtrack_helper_v1_ModuleEepromRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_ethtrack_helper_v1_ModuleEepromReply__Output>): grpc.ClientUnaryCall;
+  getModuleEeprom(argument: _ethtrack_helper_v1_ModuleEepromRequest, callback: grpc.requestCallback<_ethtrack_helper_v1_ModuleEepromReply__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Standard statistics (eth-phy, eth-mac, eth-ctrl, rmon) over ethtool
+   * netlink, one dump for every device.
+   */
+  GetStandardStats(argument: _ethtrack_helper_v1_StandardStatsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_ethtrack_helper_v1_StandardStatsReply__Output>): grpc.ClientUnaryCall;
+  GetStandardStats(argument: _ethtrack_helper_v1_StandardStatsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_ethtrack_helper_v1_StandardStatsReply__Output>): grpc.ClientUnaryCall;
+  GetStandardStats(argument: _ethtrack_helper_v1_StandardStatsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_ethtrack_helper_v1_StandardStatsReply__Output>): grpc.ClientUnaryCall;
+  GetStandardStats(argument: _ethtrack_helper_v1_StandardStatsRequest, callback: grpc.requestCallback<_ethtrack_helper_v1_StandardStatsReply__Output>): grpc.ClientUnaryCall;
+  /**
+   * Standard statistics (eth-phy, eth-mac, eth-ctrl, rmon) over ethtool
+   * netlink, one dump for every device.
+   */
+  getStandardStats(argument: _ethtrack_helper_v1_StandardStatsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_ethtrack_helper_v1_StandardStatsReply__Output>): grpc.ClientUnaryCall;
+  getStandardStats(argument: _ethtrack_helper_v1_StandardStatsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_ethtrack_helper_v1_StandardStatsReply__Output>): grpc.ClientUnaryCall;
+  getStandardStats(argument: _ethtrack_helper_v1_StandardStatsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_ethtrack_helper_v1_StandardStatsReply__Output>): grpc.ClientUnaryCall;
+  getStandardStats(argument: _ethtrack_helper_v1_StandardStatsRequest, callback: grpc.requestCallback<_ethtrack_helper_v1_StandardStatsReply__Output>): grpc.ClientUnaryCall;
   
   /**
    * Every network interface with driver info and link settings.
@@ -151,6 +208,12 @@ export interface HelperHandlers extends grpc.UntypedServiceImplementation {
   GetConntrackSummary: grpc.handleUnaryCall<_ethtrack_helper_v1_ConntrackSummaryRequest__Output, _ethtrack_helper_v1_ConntrackSummary>;
   
   /**
+   * Channels, rings, coalescing, pause and FEC over ethtool netlink: one
+   * dump per kind asked for, so a device that lacks a kind costs nothing.
+   */
+  GetEthtoolSettings: grpc.handleUnaryCall<_ethtrack_helper_v1_EthtoolSettingsRequest__Output, _ethtrack_helper_v1_EthtoolSettingsReply>;
+  
+  /**
    * ethtool statistics of the named interfaces. Stat names are sent only when
    * the caller's generation for an interface differs from the helper's.
    */
@@ -160,6 +223,18 @@ export interface HelperHandlers extends grpc.UntypedServiceImplementation {
    * Version, capabilities held and resident memory of the helper.
    */
   GetInfo: grpc.handleUnaryCall<_ethtrack_helper_v1_GetInfoRequest__Output, _ethtrack_helper_v1_HelperInfo>;
+  
+  /**
+   * Raw pages of one device's transceiver module EEPROM, read on a thread of
+   * its own and bounded by deadline_ms; the service decodes them.
+   */
+  GetModuleEeprom: grpc.handleUnaryCall<_ethtrack_helper_v1_ModuleEepromRequest__Output, _ethtrack_helper_v1_ModuleEepromReply>;
+  
+  /**
+   * Standard statistics (eth-phy, eth-mac, eth-ctrl, rmon) over ethtool
+   * netlink, one dump for every device.
+   */
+  GetStandardStats: grpc.handleUnaryCall<_ethtrack_helper_v1_StandardStatsRequest__Output, _ethtrack_helper_v1_StandardStatsReply>;
   
   /**
    * Every network interface with driver info and link settings.
@@ -173,7 +248,10 @@ export interface HelperDefinition extends grpc.ServiceDefinition {
   DumpConntrack: MethodDefinition<_ethtrack_helper_v1_ConntrackDumpRequest, _ethtrack_helper_v1_ConntrackEntryBatch, _ethtrack_helper_v1_ConntrackDumpRequest__Output, _ethtrack_helper_v1_ConntrackEntryBatch__Output>
   GetConntrackBreakdown: MethodDefinition<_ethtrack_helper_v1_ConntrackBreakdownRequest, _ethtrack_helper_v1_ConntrackBreakdown, _ethtrack_helper_v1_ConntrackBreakdownRequest__Output, _ethtrack_helper_v1_ConntrackBreakdown__Output>
   GetConntrackSummary: MethodDefinition<_ethtrack_helper_v1_ConntrackSummaryRequest, _ethtrack_helper_v1_ConntrackSummary, _ethtrack_helper_v1_ConntrackSummaryRequest__Output, _ethtrack_helper_v1_ConntrackSummary__Output>
+  GetEthtoolSettings: MethodDefinition<_ethtrack_helper_v1_EthtoolSettingsRequest, _ethtrack_helper_v1_EthtoolSettingsReply, _ethtrack_helper_v1_EthtoolSettingsRequest__Output, _ethtrack_helper_v1_EthtoolSettingsReply__Output>
   GetEthtoolStats: MethodDefinition<_ethtrack_helper_v1_EthtoolStatsRequest, _ethtrack_helper_v1_EthtoolStatsReply, _ethtrack_helper_v1_EthtoolStatsRequest__Output, _ethtrack_helper_v1_EthtoolStatsReply__Output>
   GetInfo: MethodDefinition<_ethtrack_helper_v1_GetInfoRequest, _ethtrack_helper_v1_HelperInfo, _ethtrack_helper_v1_GetInfoRequest__Output, _ethtrack_helper_v1_HelperInfo__Output>
+  GetModuleEeprom: MethodDefinition<_ethtrack_helper_v1_ModuleEepromRequest, _ethtrack_helper_v1_ModuleEepromReply, _ethtrack_helper_v1_ModuleEepromRequest__Output, _ethtrack_helper_v1_ModuleEepromReply__Output>
+  GetStandardStats: MethodDefinition<_ethtrack_helper_v1_StandardStatsRequest, _ethtrack_helper_v1_StandardStatsReply, _ethtrack_helper_v1_StandardStatsRequest__Output, _ethtrack_helper_v1_StandardStatsReply__Output>
   ListInterfaces: MethodDefinition<_ethtrack_helper_v1_ListInterfacesRequest, _ethtrack_helper_v1_ListInterfacesReply, _ethtrack_helper_v1_ListInterfacesRequest__Output, _ethtrack_helper_v1_ListInterfacesReply__Output>
 }
