@@ -8,7 +8,7 @@
 import { type RenderedFamily, renderFamily, type Sample } from '../exposition/family';
 import { TextBufferPool } from '../exposition/text-buffer';
 import { escapeLabelValue } from '../exposition/value-format';
-import { type FlagValues, getRegex } from '../flags';
+import { type FlagValues, getRegex, type Pattern } from '../flags';
 import type { NetInterface } from '../helper-client/api';
 import type { HelperClient } from '../helper-client/client';
 import { EthtoolStatsDecoder } from '../helper-client/ethtool-stats-decoder';
@@ -20,8 +20,8 @@ import { NIC } from './metrics';
 
 export interface EthtoolFilters {
   devices: DeviceFilter;
-  statInclude?: RegExp;
-  statExclude?: RegExp;
+  statInclude?: Pattern;
+  statExclude?: Pattern;
 }
 
 interface DeviceNames {

@@ -62,7 +62,10 @@ export class Exporter {
   }
 
   /** Starts the exporter on ephemeral loopback ports and waits until it listens. */
-  static async start(args: readonly string[], options: { ns?: Netns; helper?: string } = {}): Promise<Exporter> {
+  static async start(
+    args: readonly string[],
+    options: { ns?: Netns; helper?: string; limitFiles?: number } = {},
+  ): Promise<Exporter> {
     const argv = [
       ...NODE_FLAGS,
       CLI,
@@ -72,7 +75,12 @@ export class Exporter {
       `--helper.path=${options.helper ?? HELPER_ASAN}`,
       ...args,
     ];
-    const [cmd, cmdArgs] = options.ns ? options.ns.wrap(process.execPath, argv) : [process.execPath, argv];
+    // prlimit execs node in its place, so the child's pid is the exporter's.
+    const [node, nodeArgs]: [string, string[]] =
+      options.limitFiles === undefined
+        ? [process.execPath, argv]
+        : ['prlimit', [`--nofile=${options.limitFiles}:${options.limitFiles}`, '--', process.execPath, ...argv]];
+    const [cmd, cmdArgs] = options.ns ? options.ns.wrap(node, nodeArgs) : [node, nodeArgs];
     const child = spawn(cmd, cmdArgs, {
       stdio: ['ignore', 'ignore', 'pipe'],
       env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=0' },
@@ -142,6 +150,12 @@ export class Exporter {
       await sleep(100);
     }
     throw new Error(`no ${collector} cycle after ${after}`);
+  }
+
+  /** Resident memory of the exporter process, in bytes. */
+  residentBytes(): number {
+    const status = fs.readFileSync(`/proc/${this.child.pid}/status`, 'utf8');
+    return Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? 0) * 1024;
   }
 
   helperPid(): Promise<number> {

@@ -1,0 +1,147 @@
+// HTTP basic auth against the bcrypt hashes of --web.config.file, built so
+// that a flood of wrong passwords can neither stall the event loop nor tell
+// an attacker which users exist or how costly their hashes are:
+// - bcrypt runs in worker threads, with a bounded number of compares in
+//   flight; beyond it the request is answered 429 at once (no queue grows);
+// - successes are remembered in a bounded LRU keyed by an HMAC of user and
+//   password (one entry evicted at a time), so a scraper pays bcrypt once;
+// - every failure is answered no sooner than the slowest configured hash
+//   takes to verify (measured at start), padded with a timer, not with CPU.
+//   An unknown user costs no bcrypt at all, just the wait.
+
+import crypto from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { CompareReply, CompareRequest } from './bcrypt-worker';
+
+export type AuthResult = 'ok' | 'denied' | 'busy';
+
+/** Distinct credentials remembered; a Prometheus pair and a person need a handful. */
+export const SUCCESS_MEMORY = 256;
+/** Compares in flight per worker before new attempts are turned away. */
+const IN_FLIGHT_PER_WORKER = 4;
+/** The failure floor is the slowest measured verify times this, for the jitter of a busy machine. */
+const FLOOR_MARGIN = 1.25;
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+class ComparePool {
+  private readonly workers: Worker[] = [];
+  private readonly pending = new Map<number, (ok: boolean) => void>();
+  private nextId = 0;
+  private next = 0;
+  inFlight = 0;
+
+  constructor(size: number) {
+    for (let i = 0; i < size; i++) {
+      const worker = new Worker(path.join(__dirname, 'bcrypt-worker.js'));
+      worker.on('message', (reply: CompareReply) => {
+        const resolve = this.pending.get(reply.id);
+        this.pending.delete(reply.id);
+        this.inFlight--;
+        resolve?.(reply.ok);
+      });
+      this.workers.push(worker);
+    }
+  }
+
+  get size(): number {
+    return this.workers.length;
+  }
+
+  compare(password: string, hash: string): Promise<boolean> {
+    const id = this.nextId++;
+    this.inFlight++;
+    const worker = this.workers[this.next++ % this.workers.length];
+    return new Promise((resolve) => {
+      this.pending.set(id, resolve);
+      worker.postMessage({ id, password, hash } satisfies CompareRequest);
+    });
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.workers.map((worker) => worker.terminate()));
+    for (const resolve of this.pending.values()) resolve(false);
+    this.pending.clear();
+  }
+}
+
+export class BasicAuth {
+  private pool: ComparePool | undefined;
+  private readonly remembered = new Map<string, true>();
+  private readonly key = crypto.randomBytes(32);
+  /** No failure is answered sooner than this after it arrived. */
+  failureFloorMs = 0;
+
+  constructor(private readonly users: ReadonlyMap<string, string>) {}
+
+  get enabled(): boolean {
+    return this.users.size > 0;
+  }
+
+  get maxInFlight(): number {
+    return (this.pool?.size ?? 0) * IN_FLIGHT_PER_WORKER;
+  }
+
+  /** Starts the workers and measures the slowest hash; before anything listens. */
+  async start(): Promise<void> {
+    if (!this.enabled) return;
+    // Leave a core to the event loop; more than four would only queue on a small machine.
+    this.pool = new ComparePool(Math.max(1, Math.min(4, os.availableParallelism() - 1)));
+    let slowest = 0;
+    for (const hash of new Set(this.users.values())) {
+      for (let i = 0; i < 3; i++) {
+        const started = performance.now();
+        await this.pool.compare('ethtrack-measuring-a-wrong-password', hash);
+        slowest = Math.max(slowest, performance.now() - started);
+      }
+    }
+    this.failureFloorMs = Math.ceil(slowest * FLOOR_MARGIN);
+  }
+
+  async stop(): Promise<void> {
+    await this.pool?.stop();
+  }
+
+  private digest(user: string, password: string): string {
+    return crypto.createHmac('sha256', this.key).update(user).update('\0').update(password).digest('base64');
+  }
+
+  private remember(digest: string): void {
+    this.remembered.delete(digest);
+    this.remembered.set(digest, true);
+    if (this.remembered.size > SUCCESS_MEMORY) {
+      // Map iteration is insertion order: the first key is the least recently used.
+      const oldest = this.remembered.keys().next().value as string;
+      this.remembered.delete(oldest);
+    }
+  }
+
+  async check(header: string | undefined): Promise<AuthResult> {
+    const arrived = performance.now();
+    const fail = async (): Promise<AuthResult> => {
+      const wait = this.failureFloorMs - (performance.now() - arrived);
+      if (wait > 0) await sleep(wait);
+      return 'denied';
+    };
+    if (!header || !/^basic /i.test(header) || !this.pool) return fail();
+    const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon < 0) return fail();
+    const user = decoded.slice(0, colon);
+    const password = decoded.slice(colon + 1);
+    const digest = this.digest(user, password);
+    if (this.remembered.has(digest)) {
+      this.remember(digest);
+      return 'ok';
+    }
+    // Busy before the user is looked up, so a 429 says nothing about which users exist.
+    if (this.pool.inFlight >= this.maxInFlight) return 'busy';
+    const hash = this.users.get(user);
+    if (hash === undefined) return fail();
+    if (!(await this.pool.compare(password, hash))) return fail();
+    this.remember(digest);
+    return 'ok';
+  }
+}
