@@ -85,11 +85,12 @@ describe('basic auth', () => {
     assert.equal((await get(port, '/metrics', basic('prometheus', 'right'))).status, 200);
   });
 
-  it('keeps every honest scrape under 1 s through a 32-client wrong-password flood', async (t) => {
+  it('keeps every honest scrape under 1 s through a 64-client wrong-password flood', async (t) => {
     const port = exporter.httpPort;
     const honest = basic('prometheus', 'right');
     assert.equal((await get(port, '/metrics', honest)).status, 200, 'the scraper has authenticated once');
-    const agent = new http.Agent({ keepAlive: true, maxSockets: 32 });
+    // A new connection per attempt, as a password-guessing tool does.
+    const agent = new http.Agent({ keepAlive: false, maxSockets: 64 });
     let stop = false;
     const statuses = new Map<number, number>();
     const attacker = async (i: number) => {
@@ -98,13 +99,14 @@ describe('basic auth', () => {
         statuses.set(reply.status, (statuses.get(reply.status) ?? 0) + 1);
       }
     };
-    const attackers = Array.from({ length: 32 }, (_, i) => attacker(i));
+    const attackers = Array.from({ length: 64 }, (_, i) => attacker(i));
     try {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
       const latencies: number[] = [];
       for (let i = 0; i < 10; i++) {
         const reply = await get(port, '/metrics', honest);
-        assert.equal(reply.status, 200);
         latencies.push(reply.ms);
+        assert.equal(reply.status, 200, `honest scrape ${i}: ${reply.status} after ${reply.ms.toFixed(0)} ms`);
       }
       const worst = Math.max(...latencies);
       t.diagnostic(`honest scrapes: median ${median(latencies).toFixed(0)} ms, worst ${worst.toFixed(0)} ms`);

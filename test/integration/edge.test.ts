@@ -87,9 +87,13 @@ describe('idle-connection flood, service file limit 1024', () => {
       ]);
       const floodSockets = open.flat();
       try {
+        // A new gRPC client: a new connection, as a kubelet's probe makes.
+        const probe = healthClient(exporter.grpcPort, true);
         const [scrape, serving] = await Promise.all([
           timedGet(exporter.httpPort, '/metrics'),
-          check(client, '', 2000).catch((err: Error) => err.message),
+          check(probe, '', 2000)
+            .catch((err: Error) => err.message)
+            .finally(() => probe.close()),
         ]);
         const flooded = exporter.residentBytes();
         t.diagnostic(

@@ -6,12 +6,15 @@ import { PROTO_DIR } from '../../src/helper-client/client';
 
 export type HealthClient = grpc.Client & Record<string, unknown>;
 
-export function healthClient(port: number): HealthClient {
+/** `ownConnection`: not shared with other clients of the same target (grpc-js pools them by default). */
+export function healthClient(port: number, ownConnection = false): HealthClient {
   const definition = protoLoader.loadSync('grpc/health/v1/health.proto', { includeDirs: [PROTO_DIR], enums: String });
   const loaded = grpc.loadPackageDefinition(definition) as unknown as {
     grpc: { health: { v1: { Health: grpc.ServiceClientConstructor } } };
   };
-  return new loaded.grpc.health.v1.Health(`127.0.0.1:${port}`, grpc.credentials.createInsecure()) as HealthClient;
+  return new loaded.grpc.health.v1.Health(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
+    'grpc.use_local_subchannel_pool': ownConnection ? 1 : 0,
+  }) as HealthClient;
 }
 
 export function check(client: HealthClient, service: string, deadlineMs = 5000): Promise<string> {
