@@ -189,7 +189,8 @@ export async function listen(
   server.on('connection', (socket: net.Socket) => guard.admit(socket));
   // Before express's own listener, so the mark is set before any answer can finish.
   server.prependListener('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
-    const raw = (req.socket as net.Socket & { _parent?: net.Socket })._parent ?? req.socket;
+    // A server-side TLSSocket keeps the TCP socket it wraps in _parentWrap.
+    const raw = (req.socket as net.Socket & { _parentWrap?: net.Socket })._parentWrap ?? req.socket;
     guard.begin(raw);
     res.once('close', () => guard.end(raw));
   });
