@@ -7,7 +7,9 @@
 //   password (one entry evicted at a time), so a scraper pays bcrypt once;
 // - every failure is answered no sooner than the slowest configured hash
 //   takes to verify (measured at start), padded with a timer, not with CPU.
-//   An unknown user costs no bcrypt at all, just the wait.
+//   An unknown user costs no bcrypt at all, just the wait. Under load a
+//   compare also waits for a worker, so the floor follows the slowest
+//   compare of the last few seconds too: a flood slows every failure alike.
 
 import crypto from 'node:crypto';
 import os from 'node:os';
@@ -23,6 +25,8 @@ export const SUCCESS_MEMORY = 256;
 const IN_FLIGHT_PER_WORKER = 4;
 /** The failure floor is the slowest measured verify times this, for the jitter of a busy machine. */
 const FLOOR_MARGIN = 1.25;
+/** How long a slow compare under load keeps the floor up. */
+const RECENT_MS = 10_000;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -71,8 +75,10 @@ export class BasicAuth {
   private pool: ComparePool | undefined;
   private readonly remembered = new Map<string, true>();
   private readonly key = crypto.randomBytes(32);
-  /** No failure is answered sooner than this after it arrived. */
+  /** No failure is answered sooner than this after it arrived (measured at start). */
   failureFloorMs = 0;
+  private recentSlowestMs = 0;
+  private recentSlowestAt = 0;
 
   constructor(private readonly users: ReadonlyMap<string, string>) {}
 
@@ -104,6 +110,23 @@ export class BasicAuth {
     await this.pool?.stop();
   }
 
+  private floorMs(now: number): number {
+    const recent = now - this.recentSlowestAt < RECENT_MS ? this.recentSlowestMs * FLOOR_MARGIN : 0;
+    return Math.max(this.failureFloorMs, recent);
+  }
+
+  private async compare(password: string, hash: string): Promise<boolean> {
+    const started = performance.now();
+    const ok = await (this.pool as ComparePool).compare(password, hash);
+    const now = performance.now();
+    const took = now - started;
+    if (took > this.recentSlowestMs || now - this.recentSlowestAt >= RECENT_MS) {
+      this.recentSlowestMs = took;
+      this.recentSlowestAt = now;
+    }
+    return ok;
+  }
+
   private digest(user: string, password: string): string {
     return crypto.createHmac('sha256', this.key).update(user).update('\0').update(password).digest('base64');
   }
@@ -121,8 +144,10 @@ export class BasicAuth {
   async check(header: string | undefined): Promise<AuthResult> {
     const arrived = performance.now();
     const fail = async (): Promise<AuthResult> => {
-      const wait = this.failureFloorMs - (performance.now() - arrived);
-      if (wait > 0) await sleep(wait);
+      // The floor may rise while we wait (a slow compare finishing), so look again after each sleep.
+      for (let now = performance.now(); now - arrived < this.floorMs(now); now = performance.now()) {
+        await sleep(this.floorMs(now) - (now - arrived));
+      }
       return 'denied';
     };
     if (!header || !/^basic /i.test(header) || !this.pool) return fail();
@@ -140,7 +165,7 @@ export class BasicAuth {
     if (this.pool.inFlight >= this.maxInFlight) return 'busy';
     const hash = this.users.get(user);
     if (hash === undefined) return fail();
-    if (!(await this.pool.compare(password, hash))) return fail();
+    if (!(await this.compare(password, hash))) return fail();
     this.remember(digest);
     return 'ok';
   }
