@@ -7,9 +7,11 @@
 //   password (one entry evicted at a time), so a scraper pays bcrypt once;
 // - every failure is answered no sooner than the slowest configured hash
 //   takes to verify (measured at start), padded with a timer, not with CPU.
-//   An unknown user costs no bcrypt at all, just the wait. Under load a
-//   compare also waits for a worker, so the floor follows the slowest
-//   compare of the last few seconds too: a flood slows every failure alike.
+//   An unknown user costs no bcrypt at all, just the wait. A loaded machine
+//   verifies slower than at start, so while failures come in, the slowest
+//   hash is verified again at most every few seconds (one compare, in a
+//   worker), and the floor also covers the slowest compare of the last few
+//   seconds: under load or a flood every failure slows alike.
 
 import crypto from 'node:crypto';
 import os from 'node:os';
@@ -27,6 +29,8 @@ const IN_FLIGHT_PER_WORKER = 4;
 const FLOOR_MARGIN = 1.25;
 /** How long a slow compare under load keeps the floor up. */
 const RECENT_MS = 10_000;
+/** While failures come in, the slowest hash is measured again at most this often. */
+const REMEASURE_MS = 5_000;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -77,8 +81,11 @@ export class BasicAuth {
   private readonly key = crypto.randomBytes(32);
   /** No failure is answered sooner than this after it arrived (measured at start). */
   failureFloorMs = 0;
+  private slowestHash = '';
   private recentSlowestMs = 0;
   private recentSlowestAt = 0;
+  private remeasuring = false;
+  private remeasuredAt = 0;
 
   constructor(private readonly users: ReadonlyMap<string, string>) {}
 
@@ -100,7 +107,11 @@ export class BasicAuth {
       for (let i = 0; i < 3; i++) {
         const started = performance.now();
         await this.pool.compare('ethtrack-measuring-a-wrong-password', hash);
-        slowest = Math.max(slowest, performance.now() - started);
+        const took = performance.now() - started;
+        if (took > slowest) {
+          slowest = took;
+          this.slowestHash = hash;
+        }
       }
     }
     this.failureFloorMs = Math.ceil(slowest * FLOOR_MARGIN);
@@ -113,6 +124,16 @@ export class BasicAuth {
   private floorMs(now: number): number {
     const recent = now - this.recentSlowestAt < RECENT_MS ? this.recentSlowestMs * FLOOR_MARGIN : 0;
     return Math.max(this.failureFloorMs, recent);
+  }
+
+  /** Verifies the slowest hash once more, so the floor follows the machine's load now. */
+  private remeasure(now: number): void {
+    if (this.remeasuring || now - this.remeasuredAt < REMEASURE_MS || !this.pool) return;
+    this.remeasuring = true;
+    void this.compare('ethtrack-measuring-a-wrong-password', this.slowestHash).finally(() => {
+      this.remeasuring = false;
+      this.remeasuredAt = performance.now();
+    });
   }
 
   private async compare(password: string, hash: string): Promise<boolean> {
@@ -144,6 +165,7 @@ export class BasicAuth {
   async check(header: string | undefined): Promise<AuthResult> {
     const arrived = performance.now();
     const fail = async (): Promise<AuthResult> => {
+      this.remeasure(arrived);
       // The floor may rise while we wait (a slow compare finishing), so look again after each sleep.
       for (let now = performance.now(); now - arrived < this.floorMs(now); now = performance.now()) {
         await sleep(this.floorMs(now) - (now - arrived));
