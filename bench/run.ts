@@ -11,7 +11,8 @@
 //            service and the helper must stay flat.
 //
 // Options (environment): BENCH_PAIRS (64), BENCH_QUEUES (64), BENCH_CT (250000),
-// BENCH_SOAK_SECONDS (120), BENCH_ONLY (ethtool|conntrack|soak|rxpath, comma list).
+// BENCH_SOAK_SECONDS (120), BENCH_ONLY (ethtool|conntrack|soak|rxpath, comma list),
+// BENCH_STAT_INCLUDE (a --collector.ethtool.stat-include regexp for ethtrack, to time the filter).
 //   rxpath:  the rxpath collector's cycle vs node_exporter's softnet, netdev and
 //            netstat on the same veths (bench/rxpath.ts).
 
@@ -104,6 +105,9 @@ async function benchEthtool(): Promise<void> {
         '--collector.ethtool.device-include=^bv',
         '--no-collector.conntrack',
         '--collector.ethtool.schedule=*/2 * * * * *',
+        ...(process.env.BENCH_STAT_INCLUDE
+          ? [`--collector.ethtool.stat-include=${process.env.BENCH_STAT_INCLUDE}`]
+          : []),
       ],
       { ns, helper: HELPER },
     );

@@ -13,6 +13,7 @@ import { GcLoop } from './gc/loop';
 import { ConntrackPruner } from './gc/prune';
 import { HelperSupervisor } from './helper-client/supervisor';
 import type { Logger } from './logger';
+import { BasicAuth } from './serving/basic-auth';
 import { collectorService, HELPER_SERVICE, HealthServer } from './serving/health-server';
 import { boundPort, createApp, listen } from './serving/http-server';
 import { VERSION } from './version';
@@ -24,6 +25,7 @@ export class Ethtrack {
   readonly gc: GcLoop;
   readonly health = new HealthServer();
   private server: http.Server | undefined;
+  private readonly auth: BasicAuth;
   private healthTimer: NodeJS.Timeout | undefined;
   private countedRestarts = 0;
 
@@ -50,6 +52,7 @@ export class Ethtrack {
       );
       this.gc.register('kernel', `--gc.prune=${config.gc.prune}`, () => pruner.run());
     }
+    this.auth = new BasicAuth(config.web?.basicAuthUsers ?? new Map());
     this.runner = new Runner(jobs, () => this.supervisor.helper, this.metrics, logger);
   }
 
@@ -91,7 +94,8 @@ export class Ethtrack {
       metrics: this.metrics,
       logger,
       telemetryPath: config.telemetryPath,
-      web: config.web,
+      auth: this.auth,
+      maxRequests: config.limits.maxRequests,
       beforeScrape: () => this.refreshGauges(),
       notReadyReason: () => this.notReadyReason(),
       statusInfo: () => ({
@@ -110,9 +114,16 @@ export class Ethtrack {
         disable_defaults: getBool(config.flags, DISABLE_DEFAULTS),
       });
     }
-    // Listen first, so a port already in use fails before a helper is spawned.
-    this.server = await listen(app, config.listen, config.web, logger);
-    await this.health.listen(config.grpcListen);
+    // Listen first, so a port already in use fails (a ListenError, exit 2)
+    // before a helper is spawned or anything else runs.
+    await this.auth.start();
+    this.server = await listen(app, config.listen, config.web, logger, {
+      maxConnections: config.limits.maxHttpConnections,
+      metrics: this.metrics,
+    });
+    await this.health.listen(config.grpcListen, config.limits.maxGrpcConnections, logger, (reason) =>
+      this.metrics.refused.inc({ listener: 'grpc', reason }),
+    );
     this.refreshGauges();
     this.refreshHealth();
     this.runner.on('cycle', () => this.refreshHealth());
@@ -147,6 +158,7 @@ export class Ethtrack {
     await this.gc.stop();
     await this.supervisor.stop();
     await this.health.stop();
+    await this.auth.stop();
     const forced = setTimeout(() => this.server?.closeAllConnections(), 3000);
     await closed;
     clearTimeout(forced);

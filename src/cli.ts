@@ -5,7 +5,8 @@
 import { Ethtrack } from './app';
 import { allFlags, loadConfig } from './config';
 import { flagHelp, UsageError } from './flags';
-import { createLogger } from './logger';
+import { createLogger, routeLibraryLogs } from './logger';
+import { ListenError } from './serving/listen';
 import { VERSION } from './version';
 
 async function main(argv: string[]): Promise<void> {
@@ -30,6 +31,7 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   const logger = createLogger(config.log.level, config.log.format);
+  routeLibraryLogs(logger);
   // A stray rejection (a helper call nobody awaited) is logged; the service keeps serving.
   process.on('unhandledRejection', (reason) => {
     logger.error('unhandled rejection', { err: reason instanceof Error ? reason.message : String(reason) });
@@ -62,9 +64,12 @@ async function main(argv: string[]): Promise<void> {
   try {
     await app.start();
   } catch (err) {
-    logger.error('cannot start', { err: (err as Error).message });
+    // A busy or forbidden address is a bad flag value: one line naming the
+    // flag (through the logger, so stderr stays one record per line), exit 2.
+    const listenFailed = err instanceof ListenError;
+    logger.error(listenFailed ? 'invalid flag value' : 'cannot start', { err: (err as Error).message });
     await app.stop().catch(() => undefined);
-    process.exit(1);
+    process.exit(listenFailed ? 2 : 1);
   }
 }
 

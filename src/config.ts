@@ -33,6 +33,29 @@ export const SERVICE_FLAGS: readonly FlagSpec[] = [
   },
   { name: 'web.telemetry-path', kind: 'string', default: '/metrics', help: 'Path under which to expose metrics.' },
   { name: 'web.config.file', kind: 'string', default: '', help: 'Exporter-toolkit web config file (TLS, basic auth).' },
+  {
+    name: 'web.max-requests',
+    kind: 'int',
+    default: 40,
+    min: 0,
+    help: 'Most scrapes answered at once; more are answered 503 at once. 0 means no limit.',
+  },
+  {
+    name: 'web.max-connections',
+    kind: 'int',
+    default: 128,
+    min: 1,
+    max: 65_536,
+    help: 'Most open HTTP connections; when full, the longest idle one is closed to admit a new one.',
+  },
+  {
+    name: 'grpc.max-connections',
+    kind: 'int',
+    default: 128,
+    min: 1,
+    max: 65_536,
+    help: 'Most open gRPC health connections; when full, the longest idle one is closed to admit a new one.',
+  },
   { name: 'grpc.listen-address', kind: 'address', default: ':10161', help: 'Address of the grpc.health.v1 server.' },
   { name: 'path.procfs', kind: 'string', default: '/proc', help: 'procfs mountpoint.' },
   { name: 'path.sysfs', kind: 'string', default: '/sys', help: 'sysfs mountpoint.' },
@@ -118,6 +141,7 @@ export interface Config {
   telemetryPath: string;
   web: WebConfig | undefined;
   grpcListen: ListenAddress;
+  limits: { maxRequests: number; maxHttpConnections: number; maxGrpcConnections: number };
   helper: { spawn: boolean; path: string; socket: string | undefined; timeoutMs: number };
   gc: { intervalMs: number; prune: 'off' | 'dry-run' | 'on'; threshold: number; maxPerCycle: number };
   log: { level: string; format: string };
@@ -168,6 +192,11 @@ export function loadConfig(argv: readonly string[], collectors: readonly Collect
     telemetryPath,
     web: webConfigFile === undefined ? undefined : loadWebConfig(webConfigFile),
     grpcListen: parseListenAddress(getString(flags, 'grpc.listen-address')) as ListenAddress,
+    limits: {
+      maxRequests: getNumber(flags, 'web.max-requests'),
+      maxHttpConnections: getNumber(flags, 'web.max-connections'),
+      maxGrpcConnections: getNumber(flags, 'grpc.max-connections'),
+    },
     helper: { spawn, path: helperPath, socket, timeoutMs: getNumber(flags, 'helper.timeout') },
     gc: {
       intervalMs: getNumber(flags, 'gc.interval'),

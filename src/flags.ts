@@ -4,10 +4,28 @@
 // UsageError whose message names the flag.
 
 import cron from 'node-cron';
+import { RE2JS } from 're2js';
 
 export class UsageError extends Error {}
 
-export type FlagValue = string | number | boolean | RegExp;
+/**
+ * A regexp flag's value: RE2 syntax, as node_exporter's Go regexps, matched
+ * in time linear in the input (re2js, RE2's JavaScript port), so no pattern
+ * can stall the event loop. Unanchored, as Go's MatchString.
+ */
+export class Pattern {
+  private readonly re: RE2JS;
+
+  constructor(readonly source: string) {
+    this.re = RE2JS.compile(source);
+  }
+
+  test(text: string): boolean {
+    return this.re.test(text);
+  }
+}
+
+export type FlagValue = string | number | boolean | Pattern;
 
 export interface FlagSpec {
   name: string;
@@ -59,9 +77,9 @@ function convert(spec: FlagSpec, raw: string): FlagValue {
       return raw;
     case 'regex':
       try {
-        return new RegExp(raw);
+        return new Pattern(raw);
       } catch (err) {
-        return fail((err as Error).message);
+        return fail(`not an RE2 regexp: ${(err as Error).message}`);
       }
     case 'duration': {
       const ms = parseDuration(raw);
@@ -144,7 +162,7 @@ export function parseFlags(specs: readonly FlagSpec[], argv: readonly string[]):
 export function flagHelp(specs: readonly FlagSpec[]): string {
   const lines = specs.map((spec) => {
     const name = spec.kind === 'bool' ? `--[no-]${spec.name}` : `--${spec.name}=<${spec.kind}>`;
-    const def = spec.default instanceof RegExp ? spec.default.source : spec.default;
+    const def = spec.default instanceof Pattern ? spec.default.source : spec.default;
     const suffix = def === undefined || def === '' ? '' : ` (default: ${String(def)})`;
     return `  ${name.padEnd(48)} ${spec.help}${suffix}`;
   });
@@ -172,7 +190,7 @@ export function getBool(values: FlagValues, name: string): boolean {
   return values.get(name) === true;
 }
 
-export function getRegex(values: FlagValues, name: string): RegExp | undefined {
+export function getRegex(values: FlagValues, name: string): Pattern | undefined {
   const value = values.get(name);
-  return value instanceof RegExp ? value : undefined;
+  return value instanceof Pattern ? value : undefined;
 }

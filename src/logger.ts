@@ -1,5 +1,10 @@
-// winston, formatted as logfmt (node_exporter's default) or JSON.
+// winston, formatted as logfmt (node_exporter's default) or JSON. The
+// libraries that would print on their own (grpc-js, node-cron) are routed
+// here too, with a `component` field, so every line on stderr is one record.
 
+import { format } from 'node:util';
+import * as grpc from '@grpc/grpc-js';
+import cron from 'node-cron';
 import winston from 'winston';
 
 export type Logger = winston.Logger;
@@ -27,5 +32,32 @@ export function createLogger(level: string, format: string): Logger {
     format: winston.format.combine(winston.format.timestamp(), format === 'json' ? winston.format.json() : logfmt),
     // Logs go to stderr, like node_exporter's.
     transports: [new winston.transports.Console({ stderrLevels: [...LOG_LEVELS] })],
+  });
+}
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI escapes are what it removes.
+const ANSI = /\x1b\[[0-9;]*[A-Za-z]/g;
+const clean = (args: unknown[]): string =>
+  format(...args)
+    .replace(ANSI, '')
+    .trim();
+
+/** Sends grpc-js's and node-cron's own messages through the logger. */
+export function routeLibraryLogs(logger: Logger): void {
+  const grpcLog = logger.child({ component: 'grpc-js' });
+  grpc.setLogger({
+    error: (...args: unknown[]) => grpcLog.error(clean(args)),
+    info: (...args: unknown[]) => grpcLog.info(clean(args)),
+    debug: (...args: unknown[]) => grpcLog.debug(clean(args)),
+  });
+  grpc.setLogVerbosity(grpc.logVerbosity.ERROR);
+  const cronLog = logger.child({ component: 'node-cron' });
+  const withError = (level: 'error' | 'debug') => (message: string | Error, err?: Error) =>
+    cronLog.log(level, clean([message instanceof Error ? message.message : message]), err ? { err: err.message } : {});
+  cron.setLogger({
+    info: (message: string) => cronLog.info(clean([message])),
+    warn: (message: string) => cronLog.warn(clean([message])),
+    error: withError('error'),
+    debug: withError('debug'),
   });
 }

@@ -3,15 +3,15 @@
 // exclusion of the virtual devices a Kubernetes node has by the thousand.
 // Shared by every collector that works per device.
 
-import { type FlagValues, getRegex } from '../flags';
+import { type FlagValues, getRegex, type Pattern } from '../flags';
 
 export const DEFAULT_DEVICE_EXCLUDE =
   '^(lo|veth.+|cali.+|lxc.+|azv.+|cilium_.+|flannel\\..+|cni0|docker0|tunl0|kube-ipvs0)$';
 
 export class DeviceFilter {
   constructor(
-    readonly include: RegExp | undefined,
-    readonly exclude: RegExp | undefined,
+    readonly include: Pattern | undefined,
+    readonly exclude: Pattern | undefined,
   ) {}
 
   passes(device: string): boolean {

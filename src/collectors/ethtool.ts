@@ -15,7 +15,7 @@
 import { type RenderedFamily, renderFamily, type Sample } from '../exposition/family';
 import { TextBufferPool } from '../exposition/text-buffer';
 import { escapeLabelValue } from '../exposition/value-format';
-import { type FlagValues, getBool, getNumber, getRegex } from '../flags';
+import { type FlagValues, getBool, getNumber, getRegex, type Pattern } from '../flags';
 import type { NetInterface } from '../helper-client/api';
 import type { HelperApi } from '../helper-client/calls';
 import { EthtoolStatsDecoder } from '../helper-client/ethtool-stats-decoder';
@@ -29,8 +29,8 @@ import { NIC, NIC_BUDGET } from './metrics';
 
 export interface EthtoolFilters {
   devices: DeviceFilter;
-  statInclude?: RegExp;
-  statExclude?: RegExp;
+  statInclude?: Pattern;
+  statExclude?: Pattern;
 }
 
 export interface EthtoolOptions {

@@ -63,6 +63,12 @@ export class SelfMetrics {
     labelNames: ['protocol', 'state'],
     registers: this.registers,
   });
+  readonly refused = new client.Counter({
+    name: 'ethtrack_connections_refused_total',
+    help: 'Connections and requests turned away by a listener cap: evicted_idle (closed to admit a new one), refused_full, max_requests (503), auth_busy (429).',
+    labelNames: ['listener', 'reason'],
+    registers: this.registers,
+  });
 
   constructor() {
     this.openMetrics.setContentType(client.Registry.OPENMETRICS_CONTENT_TYPE);

@@ -3,6 +3,7 @@
 
 import http from 'node:http';
 import https from 'node:https';
+import type net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import zlib from 'node:zlib';
 import express, { type NextFunction, type Request, type Response } from 'express';
@@ -10,8 +11,12 @@ import type { Runner } from '../collectors/runner';
 import type { SelfMetrics } from '../exposition/self-metrics';
 import type { ListenAddress } from '../flags';
 import type { Logger } from '../logger';
+import type { BasicAuth } from './basic-auth';
+import { ConnectionGuard } from './connection-guard';
+import { listenOn } from './listen';
+import { acceptsGzip, wantsOpenMetrics } from './negotiation';
 import { statusPage } from './status-page';
-import { BasicAuth, type WebConfig } from './web-config';
+import type { WebConfig } from './web-config';
 
 export const TEXT_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 export const OPENMETRICS_CONTENT_TYPE = 'application/openmetrics-text; version=1.0.0; charset=utf-8';
@@ -22,7 +27,9 @@ export interface HttpDeps {
   metrics: SelfMetrics;
   logger: Logger;
   telemetryPath: string;
-  web: WebConfig | undefined;
+  auth: BasicAuth;
+  /** --web.max-requests: concurrent scrapes beyond it are answered 503 at once; 0 is no limit. */
+  maxRequests: number;
   /** Called before each scrape renders, to refresh gauges read from other parts. */
   beforeScrape: () => void;
   /** Why the service is not ready, or undefined when it is. */
@@ -30,29 +37,51 @@ export interface HttpDeps {
   statusInfo: () => Parameters<typeof statusPage>[0];
 }
 
-export function wantsOpenMetrics(accept: string | undefined): boolean {
-  return accept?.includes('application/openmetrics-text') ?? false;
-}
-
-export function acceptsGzip(acceptEncoding: string | undefined): boolean {
-  return (
-    acceptEncoding !== undefined &&
-    /\bgzip\b/.test(acceptEncoding) &&
-    !/\bgzip\s*;\s*q=0(?:\.0{0,3})?\s*(?:,|$)/.test(acceptEncoding)
-  );
-}
+export { acceptsGzip, wantsOpenMetrics };
 
 export function createApp(deps: HttpDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
 
-  const auth = new BasicAuth(deps.web?.basicAuthUsers ?? new Map());
+  const { auth, metrics } = deps;
+  const refuse = (reason: string) => metrics.refused.inc({ listener: 'http', reason });
+
+  // Probes answer without credentials, with the status word only; details
+  // go to a caller whose credentials check out (Kubernetes httpGet probes
+  // cannot send any).
+  const probeDetails = async (req: Request): Promise<boolean> =>
+    !auth.enabled ||
+    (req.headers.authorization !== undefined && (await auth.check(req.headers.authorization)) === 'ok');
+
+  app.get('/healthz', (_req: Request, res: Response) => {
+    res.type('text/plain').send('ok\n');
+  });
+
+  app.get('/readyz', async (req: Request, res: Response) => {
+    const reason = deps.notReadyReason();
+    if (reason === undefined) {
+      res.type('text/plain').send('ready\n');
+      return;
+    }
+    const details = await probeDetails(req);
+    res
+      .status(503)
+      .type('text/plain')
+      .send(details ? `not ready: ${reason}\n` : 'not ready\n');
+  });
+
   if (auth.enabled) {
     app.use((req: Request, res: Response, next: NextFunction) => {
       auth.check(req.headers.authorization).then(
-        (ok) => {
-          if (ok) return next();
+        (result) => {
+          if (result === 'ok') return next();
+          if (result === 'busy') {
+            refuse('auth_busy');
+            res.setHeader('Retry-After', '1');
+            res.status(429).type('text/plain').send('Too many authentication attempts in flight\n');
+            return;
+          }
           res.setHeader('WWW-Authenticate', 'Basic realm="ethtrack"');
           res.status(401).type('text/plain').send('Unauthorized\n');
         },
@@ -61,7 +90,15 @@ export function createApp(deps: HttpDeps): express.Express {
     });
   }
 
+  let scrapes = 0;
   app.get(deps.telemetryPath, async (req: Request, res: Response) => {
+    if (deps.maxRequests > 0 && scrapes >= deps.maxRequests) {
+      refuse('max_requests');
+      res.status(503).type('text/plain').send('Too many concurrent scrapes (--web.max-requests)\n');
+      return;
+    }
+    scrapes++;
+    res.once('close', () => scrapes--);
     const openMetrics = wantsOpenMetrics(req.headers.accept);
     const gzip = acceptsGzip(req.headers['accept-encoding']);
     deps.beforeScrape();
@@ -89,16 +126,6 @@ export function createApp(deps: HttpDeps): express.Express {
     res.end();
   });
 
-  app.get('/healthz', (_req: Request, res: Response) => {
-    res.type('text/plain').send('ok\n');
-  });
-
-  app.get('/readyz', (_req: Request, res: Response) => {
-    const reason = deps.notReadyReason();
-    if (reason === undefined) res.type('text/plain').send('ready\n');
-    else res.status(503).type('text/plain').send(`not ready: ${reason}\n`);
-  });
-
   app.get('/', (_req: Request, res: Response) => {
     res.type('html').send(statusPage(deps.statusInfo()));
   });
@@ -110,28 +137,67 @@ export function createApp(deps: HttpDeps): express.Express {
   return app;
 }
 
+/**
+ * Timeouts against slow and idle clients. Prometheus scrapes at most once a
+ * minute on a kept-alive connection, so keep-alive outlasts that; a request
+ * is a GET whose headers fit in a packet, so ten seconds for the headers and
+ * thirty for the whole request are generous to any honest client.
+ */
+export const HTTP_TIMEOUTS = {
+  keepAliveMs: 65_000,
+  headersMs: 10_000,
+  requestMs: 30_000,
+  handshakeMs: 10_000,
+  checkEveryMs: 5_000,
+};
+
+export interface ListenOptions {
+  maxConnections: number;
+  metrics: SelfMetrics;
+}
+
 export async function listen(
   app: express.Express,
   address: ListenAddress,
   web: WebConfig | undefined,
   logger: Logger,
+  options: ListenOptions,
 ): Promise<http.Server | https.Server> {
+  const serverOptions = {
+    headersTimeout: HTTP_TIMEOUTS.headersMs,
+    requestTimeout: HTTP_TIMEOUTS.requestMs,
+    keepAliveTimeout: HTTP_TIMEOUTS.keepAliveMs,
+    connectionsCheckingInterval: HTTP_TIMEOUTS.checkEveryMs,
+  };
   const server = web?.tls
     ? https.createServer(
-        { cert: web.tls.cert, key: web.tls.key, minVersion: web.tls.minVersion, maxVersion: web.tls.maxVersion },
+        {
+          ...serverOptions,
+          cert: web.tls.cert,
+          key: web.tls.key,
+          minVersion: web.tls.minVersion,
+          maxVersion: web.tls.maxVersion,
+          handshakeTimeout: HTTP_TIMEOUTS.handshakeMs,
+        },
         app,
       )
-    : http.createServer(app);
-  server.keepAliveTimeout = 65_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(address.port, address.host === '' ? undefined : address.host, () => {
-      server.off('error', reject);
-      // An accept() failure (EMFILE) is logged, never an uncaught exception.
-      server.on('error', (err) => logger.error('HTTP server error', { err: err.message }));
-      resolve();
-    });
+    : http.createServer(serverOptions, app);
+  const guard = new ConnectionGuard('http', 'web.max-connections', options.maxConnections, logger, (reason) =>
+    options.metrics.refused.inc({ listener: 'http', reason }),
+  );
+  // Raw TCP sockets are what count; under TLS a request's socket wraps one.
+  server.on('connection', (socket: net.Socket) => guard.admit(socket));
+  // Before express's own listener, so the mark is set before any answer can finish.
+  server.prependListener('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
+    // A server-side TLSSocket keeps the TCP socket it wraps in _parentWrap.
+    const raw = (req.socket as net.Socket & { _parentWrap?: net.Socket })._parentWrap ?? req.socket;
+    guard.begin(raw);
+    res.once('close', () => guard.end(raw));
   });
+  await listenOn(server, address, 'web.listen-address');
+  // An accept() failure (EMFILE) is logged, never an uncaught exception.
+  server.on('error', (err) => logger.error('HTTP server error', { err: err.message }));
+  server.once('close', () => guard.destroyAll());
   return server;
 }
 

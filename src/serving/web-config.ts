@@ -2,11 +2,9 @@
 // (tls_server_config) and basic auth (basic_auth_users, bcrypt hashes).
 // Read and checked whole at start-up: a bad file exits 2 before anything listens.
 
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createSecureContext, type SecureVersion } from 'node:tls';
-import bcrypt from 'bcryptjs';
 import YAML from 'yaml';
 import { UsageError } from '../flags';
 
@@ -98,40 +96,4 @@ export function loadWebConfig(file: string): WebConfig {
     }
   }
   return config;
-}
-
-// Compared against for unknown users, so a reply's timing does not tell which users exist.
-let dummyHash: string | undefined;
-const FAILURE_MEMORY = 1024;
-
-/**
- * Checks an Authorization header. Successes and failures are remembered
- * (by a digest of the header) so bcrypt runs once per credential, and a
- * client repeating a wrong password costs nothing after the first try.
- */
-export class BasicAuth {
-  private readonly verified = new Map<string, boolean>();
-
-  constructor(private readonly users: ReadonlyMap<string, string>) {}
-
-  get enabled(): boolean {
-    return this.users.size > 0;
-  }
-
-  async check(header: string | undefined): Promise<boolean> {
-    if (!header || !/^basic /i.test(header)) return false;
-    const digest = crypto.createHash('sha256').update(header).digest('base64');
-    const known = this.verified.get(digest);
-    if (known !== undefined) return known;
-    const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
-    const colon = decoded.indexOf(':');
-    const user = colon < 0 ? '' : decoded.slice(0, colon);
-    const password = colon < 0 ? '' : decoded.slice(colon + 1);
-    const hash = this.users.get(user);
-    dummyHash ??= bcrypt.hashSync('ethtrack-no-such-user', 10);
-    const ok = (await bcrypt.compare(password, hash ?? dummyHash)) && hash !== undefined;
-    if (this.verified.size >= FAILURE_MEMORY) this.verified.clear();
-    this.verified.set(digest, ok);
-    return ok;
-  }
 }

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { execFile, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -85,9 +86,37 @@ describe('--web.config.file', () => {
     }
   });
 
-  it('guards every path, the status page and health endpoints too', async () => {
-    for (const p of ['/', '/healthz', '/readyz']) {
-      assert.equal((await curl(['--cacert', ca(), `${base}${p}`])).status, '401', p);
+  it('guards the status page; health endpoints answer probes without credentials', async () => {
+    assert.equal((await curl(['--cacert', ca(), `${base}/`])).status, '401');
+    assert.equal((await curl(['--cacert', ca(), `${base}/healthz`])).status, '200');
+    assert.match((await curl(['--cacert', ca(), `${base}/readyz`])).status, /^(200|503)$/);
+  });
+
+  it('closes an idle connection that never started TLS to admit a scrape when full', async () => {
+    const full = await Exporter.start([
+      `--web.config.file=${path.join(dir, 'web.yml')}`,
+      '--no-collector.conntrack',
+      '--web.max-connections=2',
+    ]);
+    const idle: net.Socket[] = [];
+    try {
+      for (let i = 0; i < 4; i++) {
+        const socket = net.connect({ host: '127.0.0.1', port: full.httpPort });
+        socket.on('error', () => undefined);
+        await new Promise((resolve) => socket.once('connect', resolve));
+        idle.push(socket);
+      }
+      const reply = await curl([
+        '--cacert',
+        ca(),
+        '-u',
+        'prometheus:s3cret',
+        `https://127.0.0.1:${full.httpPort}/metrics`,
+      ]);
+      assert.equal(reply.status, '200', reply.stderr);
+    } finally {
+      for (const socket of idle) socket.destroy();
+      await full.stop();
     }
   });
 

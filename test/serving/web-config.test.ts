@@ -10,7 +10,8 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import bcrypt from 'bcryptjs';
 import { UsageError } from '../../src/flags';
-import { BasicAuth, loadWebConfig } from '../../src/serving/web-config';
+import { BasicAuth } from '../../src/serving/basic-auth';
+import { loadWebConfig } from '../../src/serving/web-config';
 import { run } from '../support/exec';
 
 describe('web config file', () => {
@@ -123,17 +124,22 @@ describe('web config file', () => {
     assert.throws(() => loadWebConfig(path.join(dir, 'absent.yml')), UsageError);
   });
 
-  it('basic auth lets the right user in and no one else', async () => {
+  it('basic auth lets the right user in and no one else (bcrypt in worker threads)', async () => {
     const auth = new BasicAuth(new Map([['prometheus', hash]]));
-    const basic = (credentials: string) => `Basic ${Buffer.from(credentials).toString('base64')}`;
-    assert.equal(auth.enabled, true);
-    assert.equal(await auth.check(basic('prometheus:s3cret')), true);
-    assert.equal(await auth.check(basic('prometheus:s3cret')), true, 'remembered');
-    assert.equal(await auth.check(basic('prometheus:wrong')), false);
-    assert.equal(await auth.check(basic('someone:s3cret')), false);
-    assert.equal(await auth.check(basic('no-colon')), false);
-    assert.equal(await auth.check(undefined), false);
-    assert.equal(await auth.check('Bearer abc'), false);
+    await auth.start();
+    try {
+      const basic = (credentials: string) => `Basic ${Buffer.from(credentials).toString('base64')}`;
+      assert.equal(auth.enabled, true);
+      assert.equal(await auth.check(basic('prometheus:s3cret')), 'ok');
+      assert.equal(await auth.check(basic('prometheus:s3cret')), 'ok', 'remembered');
+      assert.equal(await auth.check(basic('prometheus:wrong')), 'denied');
+      assert.equal(await auth.check(basic('someone:s3cret')), 'denied');
+      assert.equal(await auth.check(basic('no-colon')), 'denied');
+      assert.equal(await auth.check(undefined), 'denied');
+      assert.equal(await auth.check('Bearer abc'), 'denied');
+    } finally {
+      await auth.stop();
+    }
     assert.equal(new BasicAuth(new Map()).enabled, false);
   });
 });

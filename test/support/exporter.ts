@@ -64,7 +64,7 @@ export class Exporter {
   /** Starts the exporter on ephemeral loopback ports and waits until it listens. */
   static async start(
     args: readonly string[],
-    options: { ns?: Netns; helper?: string; runUnder?: readonly string[] } = {},
+    options: { ns?: Netns; helper?: string; runUnder?: readonly string[]; limitFiles?: number } = {},
   ): Promise<Exporter> {
     const argv = [
       ...NODE_FLAGS,
@@ -76,8 +76,15 @@ export class Exporter {
       ...args,
     ];
     // runUnder: a command that starts the exporter (and so the helper it spawns), such as setpriv.
-    const [program, programArgs] = options.runUnder?.length
-      ? [options.runUnder[0], [...options.runUnder.slice(1), process.execPath, ...argv]]
+    // limitFiles: prlimit execs node in its place, so the child's pid is the exporter's.
+    const prefix: string[] = [
+      ...(options.runUnder ?? []),
+      ...(options.limitFiles === undefined
+        ? []
+        : ['prlimit', `--nofile=${options.limitFiles}:${options.limitFiles}`, '--']),
+    ];
+    const [program, programArgs]: [string, string[]] = prefix.length
+      ? [prefix[0], [...prefix.slice(1), process.execPath, ...argv]]
       : [process.execPath, argv];
     const [cmd, cmdArgs] = options.ns ? options.ns.wrap(program, programArgs) : [program, programArgs];
     const child = spawn(cmd, cmdArgs, {
@@ -149,6 +156,12 @@ export class Exporter {
       await sleep(100);
     }
     throw new Error(`no ${collector} cycle after ${after}`);
+  }
+
+  /** Resident memory of the exporter process, in bytes. */
+  residentBytes(): number {
+    const status = fs.readFileSync(`/proc/${this.child.pid}/status`, 'utf8');
+    return Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? 0) * 1024;
   }
 
   helperPid(): Promise<number> {
