@@ -49,14 +49,15 @@ export class TextBuffer {
   value(value: number): void {
     this.ensure(DIGITS + 2);
     if (Number.isSafeInteger(value) && value >= 0) {
-      let end = this.length + DIGITS;
-      const stop = end;
+      // Count the digits first, then write them backwards in place (no copy call per value).
+      let digits = 1;
+      for (let rest = value; rest >= 10; rest = Math.floor(rest / 10)) digits++;
+      let at = this.length + digits;
+      this.length = at;
       do {
-        this.bytes[--end] = 48 + (value % 10);
+        this.bytes[--at] = 48 + (value % 10);
         value = Math.floor(value / 10);
       } while (value > 0);
-      this.bytes.copy(this.bytes, this.length, end, stop);
-      this.length += stop - end;
     } else {
       this.length += this.bytes.write(formatValue(value), this.length);
     }
@@ -73,10 +74,13 @@ export class TextBuffer {
 export class TextBufferPool {
   private readonly buffers: TextBuffer[] = [];
 
+  /** `initialBytes` sizes new buffers (a small family need not start at 64 KiB). */
+  constructor(private readonly initialBytes?: number) {}
+
   acquire(): TextBuffer {
     let buffer = this.buffers.find((candidate) => candidate.holders === 0);
     if (!buffer) {
-      buffer = new TextBuffer();
+      buffer = new TextBuffer(this.initialBytes);
       this.buffers.push(buffer);
     }
     buffer.reset();
