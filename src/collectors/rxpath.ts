@@ -143,8 +143,9 @@ interface SocketFile {
 interface Device {
   name: string;
   nameBytes: Buffer;
-  /** `metric{device="…"} ` per LINK_FAMILIES entry, encoded once. */
+  /** `metric{device="…"} ` per LINK_FAMILIES entry, encoded once, and the same with `0\n` (most counters stay zero). */
   prefixes: Buffer[];
+  zeros: Buffer[];
   /** Paths per NET_DEV_SPLIT part and per SYSFS_ALWAYS entry, built once. */
   splitFiles: string[];
   alwaysFiles: string[];
@@ -265,6 +266,7 @@ export class RxpathCollector implements Collector {
             name,
             nameBytes: Buffer.from(name, 'latin1'),
             prefixes: LINK_FAMILIES.map((meta) => enc(meta, { device: name })),
+            zeros: LINK_FAMILIES.map((meta) => Buffer.from(`${samplePrefix(meta, { device: name })}0\n`)),
             splitFiles: NET_DEV_SPLIT.flatMap(([, parts]) =>
               parts.map(([, file]) => this.netClass(name, 'statistics', file)),
             ),
@@ -303,20 +305,20 @@ export class RxpathCollector implements Collector {
       row++;
       if (device === null) return;
       order.push(device);
-      const prefixes = device.prefixes;
+
       let family = LINK_AT;
       for (let k = 0; k < NET_DEV_DIRECT.length; k++, family++)
-        this.sample(family, prefixes, values[NET_DEV_DIRECT[k][1]]);
+        this.sample(family, device, values[NET_DEV_DIRECT[k][1]]);
       let split = 0;
       for (const [column, parts] of NET_DEV_SPLIT) {
         for (let p = 0; p < parts.length; p++, split++, family++) {
-          this.sample(family, prefixes, values[column] > 0 ? this.files.readCounter(device.splitFiles[split]) : 0);
+          this.sample(family, device, values[column] > 0 ? this.files.readCounter(device.splitFiles[split]) : 0);
         }
       }
       for (let k = 0; k < SYSFS_ALWAYS.length; k++, family++) {
         if (device.absent[k]) continue;
         try {
-          this.sample(family, prefixes, this.files.readCounter(device.alwaysFiles[k]));
+          this.sample(family, device, this.files.readCounter(device.alwaysFiles[k]));
         } catch (err) {
           // Kernels before 4.16 have no carrier counts; a device may vanish mid-cycle.
           if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
@@ -330,10 +332,14 @@ export class RxpathCollector implements Collector {
     this.order = order;
   }
 
-  /** A link counter: `prefixes` are the device's, indexed like LINK_FAMILIES. */
-  private sample(family: number, prefixes: Buffer[], value: number): void {
+  /** A link counter of `device`; `family` indexes FAMILIES. */
+  private sample(family: number, device: Device, value: number): void {
     const body = this.bodies[family];
-    body.append(prefixes[family - LINK_AT]);
+    if (value === 0) {
+      body.line(device.zeros[family - LINK_AT]);
+      return;
+    }
+    body.append(device.prefixes[family - LINK_AT]);
     body.value(value);
   }
 

@@ -10,6 +10,11 @@ const DIGITS = 20;
 export class TextBuffer {
   private bytes: Buffer;
   length = 0;
+  /**
+   * Sample lines written: each ends in value(), the only writer of a newline
+   * (prefixes and text() are label text), so a snapshot need not scan for them.
+   */
+  lines = 0;
   /** Held by the snapshot being served, and by responses still writing it. */
   holders = 0;
 
@@ -23,6 +28,7 @@ export class TextBuffer {
 
   reset(): void {
     this.length = 0;
+    this.lines = 0;
   }
 
   private ensure(extra: number): void {
@@ -38,6 +44,12 @@ export class TextBuffer {
     this.ensure(bytes.length);
     this.bytes.set(bytes, this.length);
     this.length += bytes.length;
+  }
+
+  /** A whole pre-encoded sample line, newline included (`prefix 0\n`: most error counters read zero). */
+  line(bytes: Uint8Array): void {
+    this.append(bytes);
+    this.lines++;
   }
 
   text(value: string): void {
@@ -62,6 +74,7 @@ export class TextBuffer {
       this.length += this.bytes.write(formatValue(value), this.length);
     }
     this.bytes[this.length++] = 10;
+    this.lines++;
   }
 
   /** The written bytes (a view, valid until the next reset). */
