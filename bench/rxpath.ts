@@ -5,6 +5,8 @@
 // device and per CPU. Called from run.ts (BENCH_ONLY=rxpath).
 
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import { sleep } from '../test/support/exec';
 import { Exporter, HELPER } from '../test/support/exporter';
 import { parseExposition, sampleValue } from '../test/support/exposition';
@@ -70,6 +72,14 @@ export async function benchRxpath(pairs: number, queues: number): Promise<void> 
       { stdio: 'ignore' },
     );
     const neCycles: number[] = [];
+    /** node_exporter's process CPU (utime + stime) over the scrapes: an upper bound, HTTP included. */
+    const ticks = () => {
+      const pid = Number(fs.readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim() || child.pid);
+      const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      return (Number(fields[11]) + Number(fields[12])) * 10; // ms at USER_HZ 100
+    };
+    let neCpuStart = -1;
+    let neCpuMs = Number.NaN;
     try {
       const deadline = Date.now() + 10_000;
       while (neCycles.length < 12 && Date.now() < deadline + 60_000) {
@@ -85,13 +95,30 @@ export async function benchRxpath(pairs: number, queues: number): Promise<void> 
             (collector) => sampleValue(samples, 'node_scrape_collector_duration_seconds', { collector }) ?? Number.NaN,
           )
           .reduce((a, b) => a + b, 0);
-        neCycles.push(sum);
+        if (neCpuStart < 0) neCpuStart = ticks();
+        else neCycles.push(sum);
         await sleep(300);
       }
+      neCpuMs = (ticks() - neCpuStart) / neCycles.length;
     } finally {
       child.kill('SIGTERM');
     }
+    // The same cycle in-process, under the CLI's V8 flags, for its CPU time and the topology refresh.
+    const cli = fs.readFileSync(path.join(__dirname, '..', 'src', 'cli.js'), 'utf8').split('\n')[0];
+    const v8Flags = cli.split(/\s+/).filter((word) => word.startsWith('--'));
+    const inProcess = JSON.parse(await ns.exec('node', [...v8Flags, path.join(__dirname, 'rxpath-cpu.js')])) as {
+      wallMs: number;
+      cpuMs: number;
+      refresh: { wallMs: number; cpuMs: number; devices: number };
+    };
     console.log(`  rxpath cycle (median of ${cycles.length}): ${ms(median(cycles))}`);
+    console.log(
+      `  rxpath cycle in-process (median of 12, ${v8Flags.join(' ')}): ${inProcess.wallMs.toFixed(2)} ms wall, ${inProcess.cpuMs.toFixed(2)} ms CPU`,
+    );
+    console.log(
+      `  rxpath queue topology read in the background (every minute): ${inProcess.refresh.wallMs.toFixed(1)} ms wall, ${inProcess.refresh.cpuMs.toFixed(1)} ms CPU for ${inProcess.refresh.devices} devices`,
+    );
+    console.log(`  node_exporter process CPU per scrape (upper bound, HTTP included): ${neCpuMs.toFixed(2)} ms`);
     console.log(`  node_exporter softnet + netdev + netstat (median of ${neCycles.length}): ${ms(median(neCycles))}`);
     console.log(`  rxpath / node_exporter = ${(median(cycles) / median(neCycles)).toFixed(2)}x (goal <= 0.2x)`);
     console.log(

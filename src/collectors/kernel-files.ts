@@ -2,7 +2,9 @@
 // read: one buffer that grows to the largest file and stays, and sysfs
 // attributes kept open and re-read at offset 0 (the kernel regenerates a
 // sysfs or seq_file text on every read from offset 0), which costs a third
-// of open/read/close on a node with many devices.
+// of open/read/close on a node with many devices. /proc files read every
+// cycle are kept open too and pread from offset 0 into the one buffer
+// (seq_file restarts its walk at offset 0), to be parsed as bytes.
 
 import fs from 'node:fs';
 import { KernelFormatError } from './kernel-text';
@@ -30,6 +32,41 @@ export class KernelFiles {
       return this.buffer.toString('latin1', 0, length);
     } finally {
       fs.closeSync(fd);
+    }
+  }
+
+  /** The buffer the last read() filled. */
+  get bytes(): Buffer {
+    return this.buffer;
+  }
+
+  /** A whole file into `bytes` through a descriptor kept open; returns its length. */
+  read(file: string): number {
+    let fd = this.open.get(file);
+    if (fd === undefined) {
+      fd = fs.openSync(file, 'r');
+      this.open.set(file, fd);
+    }
+    let length = 0;
+    for (;;) {
+      if (length === this.buffer.length) {
+        const grown = Buffer.allocUnsafeSlow(this.buffer.length * 2);
+        this.buffer.copy(grown);
+        this.buffer = grown;
+      }
+      const read = fs.readSync(fd, this.buffer, length, this.buffer.length - length, length);
+      if (read === 0) return length;
+      length += read;
+    }
+  }
+
+  /** Like read, or -1 when the file does not exist. */
+  readIfPresent(file: string): number {
+    try {
+      return this.read(file);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return -1;
+      throw err;
     }
   }
 

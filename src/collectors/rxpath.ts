@@ -8,37 +8,32 @@
 //   queue → IRQ → CPU        /proc/interrupts, DEV/device/msi_irqs, /proc/irq/N/effective_affinity_list,
 //                            DEV/queues/rx-N/rps_cpus
 //
-// Cost is what decides the shape: one /proc/net/dev read gives every
-// device's counters, and a sysfs detail file is read only where its
-// /proc/net/dev sum is non-zero (rx_crc etc. sum into "frame"), so a clean
-// device costs three kept-open sysfs reads. The queue topology (which IRQ,
-// which CPUs, the RPS mask) is configuration, re-read every
-// TOPOLOGY_EVERY cycles and when a device appears; interrupt counts are read
-// every cycle.
+// Cost is what decides the shape (the goal is a fifth of node_exporter's
+// softnet+netdev+netstat). One /proc/net/dev read gives every device's
+// counters, and a sysfs detail file is read only where its /proc/net/dev sum
+// is non-zero (rx_crc etc. sum into "frame"), so a clean device costs three
+// kept-open sysfs reads. Files are pread into one buffer and parsed as bytes
+// (kernel-bytes.ts); samples are written into reusable TextBuffers behind
+// label prefixes encoded once per device and CPU. The queue topology is
+// configuration: read when a device appears, then every TOPOLOGY_REFRESH_MS
+// in the background a device at a time (rxpath-topology.ts), and rendered
+// only when it changed; a cycle only adds the interrupt counts.
 
 import fs from 'node:fs';
 import path from 'node:path';
 import { type MetricMeta, type RenderedFamily, samplePrefix } from '../exposition/family';
-import { formatValue } from '../exposition/value-format';
+import { type TextBuffer, TextBufferPool } from '../exposition/text-buffer';
 import { type FlagValues, getString } from '../flags';
 import type { Collector, CollectorDefinition } from './collector';
 import { DEFAULT_DEVICE_EXCLUDE, type DeviceFilter, deviceFilter } from './device-filter';
+import { SnmpFields, SOFTNET_COLUMNS, scanInterruptCounts, scanNetDev, scanSoftnet } from './kernel-bytes';
 import { KernelFiles } from './kernel-files';
-import {
-  countCpuMask,
-  NET_DEV,
-  parseCpuList,
-  parseInterrupts,
-  parseNetDev,
-  parseSnmp6,
-  parseSnmpPairs,
-  parseSoftnet,
-} from './kernel-text';
+import { NET_DEV, NET_DEV_COLUMNS, parseInterrupts } from './kernel-text';
 import { NIC_LINK, NIC_QUEUE, SOCKET, SOFTNET } from './metrics';
-import { type QueueIrq, queueIrqsOf } from './queue-irqs';
+import { type DeviceTopology, readTopology, sameTopology } from './rxpath-topology';
 
-/** Queue topology is re-read every this many cycles (a minute at the default 15 s). */
-export const TOPOLOGY_EVERY = 4;
+/** The queue topology is read again this often, off the cycle (and sooner when an IRQ vanishes). */
+export const TOPOLOGY_REFRESH_MS = 60_000;
 
 /** Socket counters: [file key, metric, protocol]. */
 const SNMP_FIELDS: [string, MetricMeta, string][] = [
@@ -105,21 +100,62 @@ const SYSFS_ALWAYS: [MetricMeta, string][] = [
   [NIC_LINK.carrierDown, 'carrier_down_count'],
 ];
 
-/** Families rendered by appending `prefix value\n` lines; prefixes are cached per label set. */
-class Families {
-  private readonly bodies = new Map<MetricMeta, string>();
-  add(meta: MetricMeta, prefix: string, value: number): void {
-    this.bodies.set(meta, `${this.bodies.get(meta) ?? ''}${prefix}${formatValue(value)}\n`);
-  }
-  rendered(): RenderedFamily[] {
-    return [...this.bodies].map(([meta, body]) => ({ meta, body }));
-  }
+/** The collector's families, in the order they are served. */
+const LINK_FAMILIES: MetricMeta[] = [
+  ...NET_DEV_DIRECT.map(([meta]) => meta),
+  ...NET_DEV_SPLIT.flatMap(([, parts]) => parts.map(([meta]) => meta)),
+  ...SYSFS_ALWAYS.map(([meta]) => meta),
+];
+const SOFTNET_FAMILIES: MetricMeta[] = [
+  SOFTNET.processed,
+  SOFTNET.dropped,
+  SOFTNET.timeSqueezed,
+  SOFTNET.receivedRps,
+  SOFTNET.flowLimit,
+  SOFTNET.backlogLength,
+];
+const SOCKET_FAMILIES: MetricMeta[] = [
+  ...new Set([...SNMP_FIELDS, ...SNMP6_FIELDS, ...NETSTAT_FIELDS].map(([, m]) => m)),
+];
+const QUEUE_FAMILIES: MetricMeta[] = [NIC_QUEUE.interrupts, NIC_QUEUE.irqInfo, NIC_QUEUE.irqCpus, NIC_QUEUE.rpsCpus];
+const FAMILIES: MetricMeta[] = [...SOFTNET_FAMILIES, ...LINK_FAMILIES, ...SOCKET_FAMILIES, ...QUEUE_FAMILIES];
+const SOFTNET_AT = 0;
+const LINK_AT = SOFTNET_FAMILIES.length;
+const SOCKET_AT = LINK_AT + LINK_FAMILIES.length;
+const INTERRUPTS_AT = SOCKET_AT + SOCKET_FAMILIES.length;
+/** The families rendered from the topology alone: written when it changes, served as they are otherwise. */
+const TOPOLOGY_AT = INTERRUPTS_AT + 1;
+
+/** One socket counter: where it is in its file's field list, its family and its encoded prefix. */
+interface SocketField {
+  family: number;
+  prefix: Buffer;
 }
 
-interface QueueTopology {
-  irqs: (QueueIrq & { interruptsPrefix: string; cpuCount: number; infoPrefix: string; cpusPrefix: string })[];
-  rps: { prefix: string; cpus: number }[];
+interface SocketFile {
+  name: string;
+  fields: SnmpFields;
+  plain: boolean;
+  out: SocketField[];
+  values: Float64Array;
 }
+
+interface Device {
+  name: string;
+  nameBytes: Buffer;
+  /** `metric{device="…"} ` per LINK_FAMILIES entry, encoded once, and the same with `0\n` (most counters stay zero). */
+  prefixes: Buffer[];
+  zeros: Buffer[];
+  /** Paths per NET_DEV_SPLIT part and per SYSFS_ALWAYS entry, built once. */
+  splitFiles: string[];
+  alwaysFiles: string[];
+  /** SYSFS_ALWAYS entries this kernel lacks (carrier counts before 4.16), not asked again. */
+  absent: boolean[];
+  /** Read when the device is first seen (a device that comes back is a new Device). */
+  topology?: DeviceTopology;
+}
+
+const enc = (meta: MetricMeta, labels: Record<string, string>) => Buffer.from(samplePrefix(meta, labels));
 
 export interface RxpathOptions {
   procfs: string;
@@ -130,26 +166,50 @@ export interface RxpathOptions {
 export class RxpathCollector implements Collector {
   readonly name = 'rxpath';
   private readonly files = new KernelFiles();
-  private readonly prefixes = new Map<string, string>();
-  private readonly topology = new Map<string, QueueTopology>();
-  private readonly included = new Set<string>();
-  /** Sysfs counters a kernel lacks (carrier counts before 4.16), not asked again. */
-  private readonly absent = new Set<string>();
-  private cycles = 0;
+  private readonly pools = FAMILIES.map((_, i) => new TextBufferPool(i >= TOPOLOGY_AT ? 64 * 1024 : 4 * 1024));
+  private readonly bodies: TextBuffer[] = [];
+  /** Included devices by name; null for names the filter excludes. */
+  private readonly devices = new Map<string, Device | null>();
+  /** Last cycle's /proc/net/dev rows, to match a row's name by bytes without a string. */
+  private rowNames: Buffer[] = [];
+  private rowDevices: (Device | null)[] = [];
+  private readonly netDevValues = new Float64Array(NET_DEV_COLUMNS.length);
+  private readonly softnetValues = new Float64Array(SOFTNET_COLUMNS.length);
+  private readonly cpuPrefixes: Buffer[][] = [];
+  private readonly socketFiles: SocketFile[];
+  /** Included devices in /proc/net/dev order, this cycle. */
+  private order: Device[] = [];
+  /** The rendered topology families and what the interrupt counts need. */
+  private topologyDirty = true;
+  private readonly topologyBodies: (TextBuffer | undefined)[] = [undefined, undefined, undefined];
+  private irqSlots = new Map<number, number>();
+  private irqPrefixes: Buffer[] = [];
+  private irqTotals = new Float64Array(0);
+  private lastRefresh = Date.now();
+  private refreshing = false;
+  private refreshError: Error | undefined;
+  /** What the last background topology refresh cost (the bench reports it beside the cycle). */
+  lastRefreshStats: { wallMs: number; cpuMs: number; devices: number } | undefined;
 
   constructor(
     readonly schedule: string,
     private readonly options: RxpathOptions,
-  ) {}
-
-  private prefix(meta: MetricMeta, key: string, labels: Record<string, string>): string {
-    const cacheKey = `${meta.name}\0${key}`;
-    let prefix = this.prefixes.get(cacheKey);
-    if (prefix === undefined) {
-      prefix = samplePrefix(meta, labels);
-      this.prefixes.set(cacheKey, prefix);
-    }
-    return prefix;
+  ) {
+    const socketFile = (name: string, fields: [string, MetricMeta, string][], plain: boolean): SocketFile => ({
+      name: path.join(options.procfs, 'net', name),
+      fields: new SnmpFields(fields.map(([key]) => (plain ? `.${key}` : key))),
+      plain,
+      out: fields.map(([, meta, protocol]) => ({
+        family: SOCKET_AT + SOCKET_FAMILIES.indexOf(meta),
+        prefix: enc(meta, { protocol }),
+      })),
+      values: new Float64Array(fields.length),
+    });
+    this.socketFiles = [
+      socketFile('snmp', SNMP_FIELDS, false),
+      socketFile('snmp6', SNMP6_FIELDS, true),
+      socketFile('netstat', NETSTAT_FIELDS, false),
+    ];
   }
 
   private proc(...parts: string[]): string {
@@ -161,165 +221,259 @@ export class RxpathCollector implements Collector {
   }
 
   async collect(): Promise<RenderedFamily[]> {
-    const out = new Families();
-    this.softnet(out);
-    const devices = this.links(out);
-    this.socket(out);
-    const refresh = this.cycles++ % TOPOLOGY_EVERY === 0;
-    this.queues(out, devices, refresh);
-    return out.rendered();
-  }
-
-  private softnet(out: Families): void {
-    const file = this.proc('net', 'softnet_stat');
-    for (const row of parseSoftnet(this.files.readText(file), file)) {
-      const cpu = String(row.cpu);
-      const add = (meta: MetricMeta, value: number | undefined) => {
-        if (value !== undefined) out.add(meta, this.prefix(meta, cpu, { cpu }), value);
-      };
-      add(SOFTNET.processed, row.processed);
-      add(SOFTNET.dropped, row.dropped);
-      add(SOFTNET.timeSqueezed, row.timeSqueezed);
-      add(SOFTNET.receivedRps, row.receivedRps);
-      add(SOFTNET.flowLimit, row.flowLimit);
-      add(SOFTNET.backlogLength, row.backlogLength);
+    if (this.refreshError) {
+      const err = this.refreshError;
+      this.refreshError = undefined;
+      throw err;
     }
+    for (let i = 0; i < FAMILIES.length; i++) if (i < TOPOLOGY_AT) this.bodies[i] = this.pools[i].acquire();
+    this.softnet();
+    this.links();
+    this.socket();
+    this.queues();
+    const rendered: RenderedFamily[] = [];
+    for (let i = 0; i < FAMILIES.length; i++) {
+      const body = i < TOPOLOGY_AT ? this.bodies[i] : this.topologyBodies[i - TOPOLOGY_AT];
+      if (body) rendered.push({ meta: FAMILIES[i], body });
+    }
+    if (!this.refreshing && Date.now() - this.lastRefresh >= TOPOLOGY_REFRESH_MS) void this.refreshTopology();
+    return rendered;
   }
 
-  /** Link counters of the included devices; returns their names. */
-  private links(out: Families): string[] {
+  private softnet(): void {
+    const file = this.proc('net', 'softnet_stat');
+    const length = this.files.read(file);
+    scanSoftnet(this.files.bytes, length, file, this.softnetValues, (cpu, values, columns) => {
+      let prefixes = this.cpuPrefixes[cpu];
+      if (!prefixes) {
+        prefixes = SOFTNET_FAMILIES.map((meta) => enc(meta, { cpu: String(cpu) }));
+        this.cpuPrefixes[cpu] = prefixes;
+      }
+      for (let k = 0; k < SOFTNET_COLUMNS.length; k++) {
+        if (SOFTNET_COLUMNS[k] >= columns) continue;
+        const body = this.bodies[SOFTNET_AT + k];
+        body.append(prefixes[k]);
+        body.value(values[k]);
+      }
+    });
+  }
+
+  private device(name: string): Device | null {
+    let device = this.devices.get(name);
+    if (device === undefined) {
+      device = this.options.devices.passes(name)
+        ? {
+            name,
+            nameBytes: Buffer.from(name, 'latin1'),
+            prefixes: LINK_FAMILIES.map((meta) => enc(meta, { device: name })),
+            zeros: LINK_FAMILIES.map((meta) => Buffer.from(`${samplePrefix(meta, { device: name })}0\n`)),
+            splitFiles: NET_DEV_SPLIT.flatMap(([, parts]) =>
+              parts.map(([, file]) => this.netClass(name, 'statistics', file)),
+            ),
+            alwaysFiles: SYSFS_ALWAYS.map(([, relative]) => this.netClass(name, relative)),
+            absent: SYSFS_ALWAYS.map(() => false),
+          }
+        : null;
+      this.devices.set(name, device);
+    }
+    return device;
+  }
+
+  /** Link counters of the included devices, in /proc/net/dev order. */
+  private links(): void {
     const file = this.proc('net', 'dev');
-    const seen: string[] = [];
-    parseNetDev(this.files.readText(file), file, (device, values) => {
-      if (!this.options.devices.passes(device)) return;
-      seen.push(device);
-      this.included.add(device);
-      const add = (meta: MetricMeta, value: number) => out.add(meta, this.prefix(meta, device, { device }), value);
-      for (const [meta, column] of NET_DEV_DIRECT) add(meta, values[column]);
+    const length = this.files.read(file);
+    const bytes = this.files.bytes;
+    const order: Device[] = [];
+    let row = 0;
+    let unnamed: string | undefined;
+    scanNetDev(bytes, length, file, this.netDevValues, (start, end, values) => {
+      const known = this.rowNames[row];
+      let device: Device | null;
+      if (
+        known !== undefined &&
+        known.length === end - start &&
+        bytes.compare(known, 0, known.length, start, end) === 0
+      ) {
+        device = this.rowDevices[row];
+      } else {
+        unnamed = bytes.toString('latin1', start, end);
+        device = this.device(unnamed);
+        this.rowNames[row] = Buffer.from(unnamed, 'latin1');
+        this.rowDevices[row] = device;
+      }
+      row++;
+      if (device === null) return;
+      order.push(device);
+
+      let family = LINK_AT;
+      for (let k = 0; k < NET_DEV_DIRECT.length; k++, family++)
+        this.sample(family, device, values[NET_DEV_DIRECT[k][1]]);
+      let split = 0;
       for (const [column, parts] of NET_DEV_SPLIT) {
-        for (const [meta, name] of parts) {
-          add(meta, values[column] > 0 ? this.files.readCounter(this.netClass(device, 'statistics', name)) : 0);
+        for (let p = 0; p < parts.length; p++, split++, family++) {
+          this.sample(family, device, values[column] > 0 ? this.files.readCounter(device.splitFiles[split]) : 0);
         }
       }
-      for (const [meta, relative] of SYSFS_ALWAYS) {
-        const counter = this.netClass(device, relative);
-        if (this.absent.has(counter)) continue;
+      for (let k = 0; k < SYSFS_ALWAYS.length; k++, family++) {
+        if (device.absent[k]) continue;
         try {
-          add(meta, this.files.readCounter(counter));
+          this.sample(family, device, this.files.readCounter(device.alwaysFiles[k]));
         } catch (err) {
           // Kernels before 4.16 have no carrier counts; a device may vanish mid-cycle.
           if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-          if (fs.existsSync(this.netClass(device))) this.absent.add(counter);
+          if (fs.existsSync(this.netClass(device.name))) device.absent[k] = true;
         }
       }
     });
-    const present = new Set(seen);
-    for (const device of this.included) {
-      if (present.has(device)) continue;
-      this.included.delete(device);
-      this.topology.delete(device);
-      this.files.closeUnder(`${this.netClass(device)}/`);
-      for (const key of this.prefixes.keys()) if (key.endsWith(`\0${device}`)) this.prefixes.delete(key);
-    }
-    return seen;
+    this.rowNames.length = row;
+    this.rowDevices.length = row;
+    if (unnamed !== undefined || order.length !== this.order.length) this.forgetGone(order);
+    this.order = order;
   }
 
-  private socket(out: Families): void {
-    const values = new Map<string, number>();
-    const read = (file: string, fields: [string, MetricMeta, string][], parse: typeof parseSnmp6) => {
-      const text = this.files.readTextIfPresent(file);
+  /** A link counter of `device`; `family` indexes FAMILIES. */
+  private sample(family: number, device: Device, value: number): void {
+    const body = this.bodies[family];
+    if (value === 0) {
+      body.line(device.zeros[family - LINK_AT]);
+      return;
+    }
+    body.append(device.prefixes[family - LINK_AT]);
+    body.value(value);
+  }
+
+  /** Drops what was kept for devices /proc/net/dev no longer lists. */
+  private forgetGone(order: Device[]): void {
+    const listed = new Set(this.rowNames.map((name) => name.toString('latin1')));
+    for (const [name, device] of this.devices) {
+      if (listed.has(name)) continue;
+      this.devices.delete(name);
+      if (device) this.files.closeUnder(`${this.netClass(name)}/`);
+    }
+    if (order.some((device) => !device.topology) || order.length !== this.order.length) this.topologyDirty = true;
+  }
+
+  private socket(): void {
+    const bytes = this.files.bytes;
+    for (const file of this.socketFiles) {
+      const length = this.files.readIfPresent(file.name);
       // snmp6 is absent when IPv6 is disabled.
-      if (text === undefined) return;
-      parse(text, file, new Set(fields.map(([key]) => key)), values);
-      for (const [key, meta, protocol] of fields) {
-        const value = values.get(key);
-        if (value !== undefined) out.add(meta, this.prefix(meta, protocol, { protocol }), value);
-      }
-    };
-    read(this.proc('net', 'snmp'), SNMP_FIELDS, parseSnmpPairs);
-    read(this.proc('net', 'snmp6'), SNMP6_FIELDS, parseSnmp6);
-    read(this.proc('net', 'netstat'), NETSTAT_FIELDS, parseSnmpPairs);
-  }
-
-  private queues(out: Families, devices: readonly string[], refresh: boolean): void {
-    const stale = refresh || devices.some((device) => !this.topology.has(device));
-    const file = this.proc('interrupts');
-    if (stale) {
-      const all = parseInterrupts(this.files.readText(file), file, undefined);
-      const names = new Map([...all].map(([irq, line]) => [irq, line.names]));
-      for (const device of devices) {
-        if (refresh || !this.topology.has(device)) this.topology.set(device, this.readTopology(device, names));
+      if (length < 0) continue;
+      if (file.plain) file.fields.scanPlain(bytes, length, file.name, file.values);
+      else file.fields.scan(bytes, length, file.name, file.values);
+      for (let f = 0; f < file.out.length; f++) {
+        const value = file.values[f];
+        if (Number.isNaN(value)) continue;
+        const body = this.bodies[file.out[f].family];
+        body.append(file.out[f].prefix);
+        body.value(value);
       }
     }
-    const wanted = new Set<number>();
-    for (const device of devices) for (const irq of this.topology.get(device)?.irqs ?? []) wanted.add(irq.irq);
-    const counts = wanted.size > 0 ? parseInterrupts(this.files.readText(file), file, wanted) : new Map();
-    for (const device of devices) {
-      const topology = this.topology.get(device);
+  }
+
+  private queues(): void {
+    const missing = this.order.filter((device) => !device.topology);
+    if (missing.length > 0) {
+      const names = this.interruptNames();
+      for (const device of missing) {
+        device.topology = readTopology(this.options.procfs, this.options.sysfs, device.name, names);
+      }
+      this.topologyDirty = true;
+    }
+    if (this.topologyDirty) this.renderTopology();
+    if (this.irqSlots.size === 0) return;
+    const file = this.proc('interrupts');
+    const length = this.files.read(file);
+    scanInterruptCounts(this.files.bytes, length, file, this.irqSlots, this.irqTotals);
+    const body = this.bodies[INTERRUPTS_AT];
+    for (let slot = 0; slot < this.irqTotals.length; slot++) {
+      const total = this.irqTotals[slot];
+      // An IRQ gone from /proc/interrupts (queues changed): read the topology again soon.
+      if (Number.isNaN(total)) this.lastRefresh = 0;
+      else {
+        body.append(this.irqPrefixes[slot]);
+        body.value(total);
+      }
+    }
+  }
+
+  private interruptNames(): Map<number, readonly string[]> {
+    const file = this.proc('interrupts');
+    const all = parseInterrupts(this.files.readText(file), file, undefined);
+    return new Map([...all].map(([irq, line]) => [irq, line.names]));
+  }
+
+  /** Writes the topology families afresh (into buffers no snapshot holds) and the interrupt slots. */
+  private renderTopology(): void {
+    this.topologyDirty = false;
+    const [info, cpus, rps] = [0, 1, 2].map((k) => this.pools[TOPOLOGY_AT + k].acquire());
+    const slots = new Map<number, number>();
+    const prefixes: Buffer[] = [];
+    for (const device of this.order) {
+      const topology = device.topology;
       if (!topology) continue;
       for (const irq of topology.irqs) {
-        const line = counts.get(irq.irq);
-        if (line) out.add(NIC_QUEUE.interrupts, irq.interruptsPrefix, line.total);
+        const labels = { device: device.name, queue: String(irq.queue), direction: irq.direction };
+        if (!slots.has(irq.irq)) {
+          slots.set(irq.irq, prefixes.length);
+          prefixes.push(enc(NIC_QUEUE.interrupts, labels));
+        }
         if (irq.cpuCount > 0) {
-          out.add(NIC_QUEUE.irqInfo, irq.infoPrefix, 1);
-          out.add(NIC_QUEUE.irqCpus, irq.cpusPrefix, irq.cpuCount);
+          info.text(samplePrefix(NIC_QUEUE.irqInfo, { ...labels, irq: String(irq.irq), cpu: String(irq.firstCpu) }));
+          info.value(1);
+          cpus.text(samplePrefix(NIC_QUEUE.irqCpus, labels));
+          cpus.value(irq.cpuCount);
         }
       }
-      for (const rps of topology.rps) out.add(NIC_QUEUE.rpsCpus, rps.prefix, rps.cpus);
+      for (const queue of topology.rps) {
+        rps.text(samplePrefix(NIC_QUEUE.rpsCpus, { device: device.name, queue: String(queue.queue) }));
+        rps.value(queue.cpus);
+      }
     }
+    this.topologyBodies[0] = info;
+    this.topologyBodies[1] = cpus;
+    this.topologyBodies[2] = rps;
+    this.irqSlots = slots;
+    this.irqPrefixes = prefixes;
+    this.irqTotals = new Float64Array(prefixes.length);
   }
 
-  private readTopology(device: string, names: ReadonlyMap<number, readonly string[]>): QueueTopology {
-    let busNames: string[] = [];
-    let msi: Set<number> | undefined;
+  /**
+   * Reads every included device's topology again, a device per event-loop
+   * turn so scrapes are not held up, and marks the families for rendering
+   * when anything changed. A failure fails the next cycle, naming the file.
+   */
+  async refreshTopology(): Promise<void> {
+    this.refreshing = true;
+    const wall = process.hrtime.bigint();
+    const cpu = process.cpuUsage();
     try {
-      const real = fs.realpathSync(this.netClass(device, 'device'));
-      busNames = [path.basename(real), path.basename(path.dirname(real))];
-      // A virtio NIC's MSI interrupts belong to the PCI function above its virtioN device.
-      for (const dir of [real, path.dirname(real)]) {
-        try {
-          msi = new Set(fs.readdirSync(path.join(dir, 'msi_irqs')).map(Number));
-          break;
-        } catch {
-          // not an MSI-capable device
+      // Not on the cycle that started it.
+      await new Promise((resolve) => setImmediate(resolve));
+      const names = this.interruptNames();
+      const devices = [...this.order];
+      for (const device of devices) {
+        await new Promise((resolve) => setImmediate(resolve));
+        if (this.devices.get(device.name) !== device || !device.topology) continue;
+        const fresh = readTopology(this.options.procfs, this.options.sysfs, device.name, names);
+        if (!sameTopology(device.topology, fresh)) {
+          device.topology = fresh;
+          this.topologyDirty = true;
         }
       }
-    } catch {
-      // a virtual device: no bus, no interrupts of its own
+      const used = process.cpuUsage(cpu);
+      this.lastRefreshStats = {
+        wallMs: Number(process.hrtime.bigint() - wall) / 1e6,
+        cpuMs: (used.user + used.system) / 1000,
+        devices: devices.length,
+      };
+    } catch (err) {
+      this.refreshError = err as Error;
+    } finally {
+      this.lastRefresh = Date.now();
+      this.refreshing = false;
     }
-    const topology: QueueTopology = { irqs: [], rps: [] };
-    if (busNames.length > 0) {
-      for (const irq of queueIrqsOf({ name: device, busNames }, names, msi)) {
-        const labels = { device, queue: String(irq.queue), direction: irq.direction };
-        const affinity =
-          this.files.readTextIfPresent(this.proc('irq', String(irq.irq), 'effective_affinity_list')) ??
-          this.files.readTextIfPresent(this.proc('irq', String(irq.irq), 'smp_affinity_list'));
-        const cpus =
-          affinity === undefined ? { count: 0, first: -1 } : parseCpuList(affinity, this.proc('irq', String(irq.irq)));
-        topology.irqs.push({
-          ...irq,
-          interruptsPrefix: samplePrefix(NIC_QUEUE.interrupts, labels),
-          infoPrefix: samplePrefix(NIC_QUEUE.irqInfo, { ...labels, irq: String(irq.irq), cpu: String(cpus.first) }),
-          cpusPrefix: samplePrefix(NIC_QUEUE.irqCpus, labels),
-          cpuCount: cpus.count,
-        });
-      }
-    }
-    let queues: string[] = [];
-    try {
-      queues = fs.readdirSync(this.netClass(device, 'queues')).filter((name) => name.startsWith('rx-'));
-    } catch {
-      // device gone since /proc/net/dev was read
-    }
-    for (const queue of queues.sort((a, b) => Number(a.slice(3)) - Number(b.slice(3)))) {
-      const mask = this.files.readTextIfPresent(this.netClass(device, 'queues', queue, 'rps_cpus'));
-      if (mask === undefined) continue; // kernels without CONFIG_RPS
-      topology.rps.push({
-        prefix: samplePrefix(NIC_QUEUE.rpsCpus, { device, queue: queue.slice(3) }),
-        cpus: countCpuMask(mask, this.netClass(device, 'queues', queue, 'rps_cpus')),
-      });
-    }
-    return topology;
   }
 }
 

@@ -3,7 +3,7 @@
 
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
-import { familyHeader, type RenderedFamily } from './family';
+import { familyHeader, type MetricMeta, type RenderedFamily } from './family';
 import type { TextBuffer } from './text-buffer';
 
 const gzip = promisify(zlib.gzip);
@@ -13,6 +13,18 @@ function countLines(body: Buffer): number {
   let lines = 0;
   for (let at = body.indexOf(NEWLINE); at !== -1; at = body.indexOf(NEWLINE, at + 1)) lines++;
   return lines;
+}
+
+/** Both headers of a family, encoded once per metric (metas are module constants). */
+const headers = new WeakMap<MetricMeta, { text: Buffer; openMetrics: Buffer }>();
+
+function headersOf(meta: MetricMeta): { text: Buffer; openMetrics: Buffer } {
+  let both = headers.get(meta);
+  if (!both) {
+    both = { text: Buffer.from(familyHeader(meta, false)), openMetrics: Buffer.from(familyHeader(meta, true)) };
+    headers.set(meta, both);
+  }
+  return both;
 }
 
 /**
@@ -33,20 +45,19 @@ export class Snapshot {
   ) {
     for (const family of families) {
       let body: Buffer;
+      let lines: number;
       if (typeof family.body === 'string') {
         body = Buffer.from(family.body);
+        lines = countLines(body);
       } else {
         body = family.body.view();
+        lines = family.body.lines;
         family.body.holders++;
         this.lent.push(family.body);
       }
       if (body.length === 0) continue;
-      this.series += countLines(body);
-      this.chunks.push({
-        text: Buffer.from(familyHeader(family.meta, false)),
-        openMetrics: Buffer.from(familyHeader(family.meta, true)),
-        body,
-      });
+      this.series += lines;
+      this.chunks.push({ ...headersOf(family.meta), body });
     }
   }
 

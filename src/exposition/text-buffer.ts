@@ -10,6 +10,11 @@ const DIGITS = 20;
 export class TextBuffer {
   private bytes: Buffer;
   length = 0;
+  /**
+   * Sample lines written: each ends in value(), the only writer of a newline
+   * (prefixes and text() are label text), so a snapshot need not scan for them.
+   */
+  lines = 0;
   /** Held by the snapshot being served, and by responses still writing it. */
   holders = 0;
 
@@ -23,6 +28,7 @@ export class TextBuffer {
 
   reset(): void {
     this.length = 0;
+    this.lines = 0;
   }
 
   private ensure(extra: number): void {
@@ -40,6 +46,12 @@ export class TextBuffer {
     this.length += bytes.length;
   }
 
+  /** A whole pre-encoded sample line, newline included (`prefix 0\n`: most error counters read zero). */
+  line(bytes: Uint8Array): void {
+    this.append(bytes);
+    this.lines++;
+  }
+
   text(value: string): void {
     this.ensure(value.length * 3);
     this.length += this.bytes.write(value, this.length);
@@ -49,18 +61,20 @@ export class TextBuffer {
   value(value: number): void {
     this.ensure(DIGITS + 2);
     if (Number.isSafeInteger(value) && value >= 0) {
-      let end = this.length + DIGITS;
-      const stop = end;
+      // Count the digits first, then write them backwards in place (no copy call per value).
+      let digits = 1;
+      for (let rest = value; rest >= 10; rest = Math.floor(rest / 10)) digits++;
+      let at = this.length + digits;
+      this.length = at;
       do {
-        this.bytes[--end] = 48 + (value % 10);
+        this.bytes[--at] = 48 + (value % 10);
         value = Math.floor(value / 10);
       } while (value > 0);
-      this.bytes.copy(this.bytes, this.length, end, stop);
-      this.length += stop - end;
     } else {
       this.length += this.bytes.write(formatValue(value), this.length);
     }
     this.bytes[this.length++] = 10;
+    this.lines++;
   }
 
   /** The written bytes (a view, valid until the next reset). */
@@ -73,10 +87,13 @@ export class TextBuffer {
 export class TextBufferPool {
   private readonly buffers: TextBuffer[] = [];
 
+  /** `initialBytes` sizes new buffers (a small family need not start at 64 KiB). */
+  constructor(private readonly initialBytes?: number) {}
+
   acquire(): TextBuffer {
     let buffer = this.buffers.find((candidate) => candidate.holders === 0);
     if (!buffer) {
-      buffer = new TextBuffer();
+      buffer = new TextBuffer(this.initialBytes);
       this.buffers.push(buffer);
     }
     buffer.reset();

@@ -1,0 +1,47 @@
+// Run by bench/rxpath.ts inside the bench's namespace, under the CLI's V8
+// flags: the rxpath collector's cycle in wall and CPU time (process.cpuUsage),
+// each cycle snapshotted as the runner does, cycles spaced as a schedule would
+// space them (so the JIT is as warm as in the service, not a tight loop), and
+// what one background read of the queue topology costs. Prints one JSON line.
+
+import { DeviceFilter } from '../src/collectors/device-filter';
+import { RxpathCollector } from '../src/collectors/rxpath';
+import { Snapshot } from '../src/exposition/snapshot';
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+async function main(): Promise<void> {
+  const collector = new RxpathCollector('', {
+    procfs: '/proc',
+    sysfs: '/sys',
+    devices: new DeviceFilter(/^bv/, undefined),
+  });
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  let snapshot: Snapshot | undefined;
+  for (let i = 0; i <= 12; i++) {
+    const start = process.hrtime.bigint();
+    const used = process.cpuUsage();
+    const families = await collector.collect();
+    snapshot?.release();
+    snapshot = new Snapshot(families, Date.now());
+    const spent = process.cpuUsage(used);
+    // The first cycle reads every device's topology: reported apart.
+    if (i > 0) {
+      wall.push(Number(process.hrtime.bigint() - start) / 1e6);
+      cpu.push((spent.user + spent.system) / 1000);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+  await collector.refreshTopology();
+  console.log(
+    JSON.stringify({
+      wallMs: median(wall),
+      cpuMs: median(cpu),
+      series: snapshot?.series,
+      refresh: collector.lastRefreshStats,
+    }),
+  );
+}
+
+void main();
