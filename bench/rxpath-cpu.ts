@@ -7,6 +7,7 @@
 import { DeviceFilter } from '../src/collectors/device-filter';
 import { RxpathCollector } from '../src/collectors/rxpath';
 import { Snapshot } from '../src/exposition/snapshot';
+import { Pattern } from '../src/flags';
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
@@ -14,7 +15,7 @@ async function main(): Promise<void> {
   const collector = new RxpathCollector('', {
     procfs: '/proc',
     sysfs: '/sys',
-    devices: new DeviceFilter(/^bv/, undefined),
+    devices: new DeviceFilter(new Pattern('^bv'), undefined),
   });
   const wall: number[] = [];
   const cpu: number[] = [];
