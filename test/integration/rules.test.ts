@@ -11,8 +11,10 @@ import { runSync } from '../support/exec';
 import { exportedMetricNames, metricsIn, recordedIn, recordedRuleNames } from '../support/metric-names';
 
 const RULES_DIR = PATHS.prometheusRules;
-const RULE_FILES = ['ethtrack-rules.yml', 'ethtrack-alerts.yml', 'ethtrack-packets-lost.yml'];
-const TEST_FILES = ['ethtrack-alerts.test.yml', 'ethtrack-packets-lost.test.yml'];
+// Every file there: a new rule file is checked without being listed here.
+const ALL_FILES = fs.readdirSync(RULES_DIR).sort();
+const TEST_FILES = ALL_FILES.filter((name) => name.endsWith('.test.yml'));
+const RULE_FILES = ALL_FILES.filter((name) => name.endsWith('.yml') && !name.endsWith('.test.yml'));
 
 function promtool(args: string[]): void {
   const result = runSync('promtool', args);
@@ -28,6 +30,7 @@ describe('prometheus rules', () => {
   const files = RULE_FILES.map((name) => path.join(RULES_DIR, name));
 
   it('pass promtool check rules', () => {
+    assert.ok(RULE_FILES.length > 0 && TEST_FILES.length > 0, `no rules or tests in ${RULES_DIR}`);
     promtool(['check', 'rules', ...files]);
   });
 
