@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Dashboard, QueryVariableBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
 import { PATHS } from '../src/paths';
+import { linksAndOptics } from './links-optics';
 import { packetsLostDashboard } from './packets-lost';
 import {
   dashboardOf,
@@ -135,6 +136,7 @@ export function nicsDashboard(): Dashboard {
       ],
       { w: 24, h: 8, hide: ['Value #A'] },
     ),
+    ...linksAndOptics(),
     row('Errors and drops'),
     timeseries(
       'Errors and drops by device',

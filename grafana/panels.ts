@@ -206,7 +206,7 @@ export function heatmap(title: string, list: Target[], options: PanelOptions = {
 export function table(
   title: string,
   list: Target[],
-  options: PanelOptions & { hide?: string[] } = {},
+  options: PanelOptions & { hide?: string[]; rename?: Record<string, string> } = {},
 ): table_.PanelBuilder {
   const instant = list.map((target) => ({ ...target, instant: true, format: prometheus.PromQueryFormat.Table }));
   const hidden: Record<string, boolean> = { Time: true, __name__: true };
@@ -218,7 +218,7 @@ export function table(
     .withTransformation({ id: 'merge', options: {} })
     .withTransformation({
       id: 'organize',
-      options: { excludeByName: hidden, indexByName: {}, renameByName: {} },
+      options: { excludeByName: hidden, indexByName: {}, renameByName: options.rename ?? {} },
     });
 }
 
