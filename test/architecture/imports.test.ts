@@ -77,11 +77,32 @@ export function importsOf(file: string, text: string): Edge[] {
     } else if (ts.isExportDeclaration(node) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
       const to = resolve(file, node.moduleSpecifier.text);
       if (to) edges.push({ from: file, to, typeOnly: node.isTypeOnly });
-    } else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {
+    } else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference)) {
+      // import x = require('...')
+      const expr = node.moduleReference.expression;
+      if (ts.isStringLiteralLike(expr)) {
+        const to = resolve(file, expr.text);
+        if (to) edges.push({ from: file, to, typeOnly: node.isTypeOnly });
+      }
+    } else if (ts.isImportTypeNode(node)) {
+      // import('...').Shape used as a type
+      const arg = node.argument;
+      if (ts.isLiteralTypeNode(arg) && ts.isStringLiteralLike(arg.literal)) {
+        const to = resolve(file, arg.literal.text);
+        if (to) edges.push({ from: file, to, typeOnly: true });
+      }
+    } else if (
+      ts.isCallExpression(node) &&
+      (node.expression.kind === ts.SyntaxKind.ImportKeyword ||
+        (ts.isIdentifier(node.expression) && node.expression.text === 'require'))
+    ) {
+      // import('...') and require('...'); a specifier that is not a plain string cannot be checked, so it is refused.
       const [arg] = node.arguments;
-      if (arg && ts.isStringLiteral(arg)) {
+      if (arg && ts.isStringLiteralLike(arg)) {
         const to = resolve(file, arg.text);
         if (to) edges.push({ from: file, to, typeOnly: false });
+      } else if (arg) {
+        edges.push({ from: file, to: `<computed module specifier at ${file}>`, typeOnly: false });
       }
     }
     ts.forEachChild(node, visit);
@@ -99,6 +120,8 @@ export function partOf(file: string): string {
 
 /** What is wrong with one edge, or undefined. */
 export function violation(edge: Edge): string | undefined {
+  if (edge.to.startsWith('<computed'))
+    return `${edge.from} imports a module named at run time; name it with a string literal`;
   const from = partOf(edge.from);
   const to = partOf(edge.to);
   if (from === to) return undefined;
@@ -161,5 +184,22 @@ describe('import direction in src/', () => {
     assert.match(violation(importsOf('helper-client/client.ts', bad[1])[0]) ?? '', /may not import collectors/);
     assert.match(violation(importsOf('serving/http-server.ts', bad[2])[0]) ?? '', /only cli.ts may/);
     assert.equal(violation({ from: 'gc/loop.ts', to: 'collectors/collector.ts', typeOnly: false }) !== undefined, true);
+  });
+
+  it('sees require(), import = require(), import types and template-literal import() too', () => {
+    const forms = [
+      "const hs = require('../serving/http-server');",
+      "import hs = require('../serving/http-server');",
+      "let deps: import('../serving/http-server').HttpDeps;",
+      'const hs = import(`../serving/http-server`);',
+    ];
+    for (const form of forms) {
+      const edges = importsOf('collectors/ethtool.ts', form);
+      assert.equal(edges.length, 1, form);
+      assert.equal(edges[0].to, 'serving/http-server.ts', form);
+      assert.match(violation(edges[0]) ?? '', /may not import serving/, form);
+    }
+    const computed = importsOf('collectors/ethtool.ts', "const m = require('../serving/' + name);");
+    assert.match(violation(computed[0]) ?? '', /named at run time/);
   });
 });
