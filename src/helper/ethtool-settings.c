@@ -46,6 +46,20 @@ static uint8_t rx[ETHNL_RX_BYTES] __attribute__((aligned(8)));
 #define PAIRS(slot, field) \
 	((slot)->p_##field = (struct pairs32){ (slot)->field, 0, sizeof((slot)->field) / 4 })
 
+/* The pairs' arrays live in the slot, and slots move when the array of
+ * slots grows in a later dump: point them again at every lookup. */
+static struct settings_slot *repoint(struct settings_slot *s)
+{
+	s->p_channels.v = s->channels;
+	s->p_rings.v = s->rings;
+	s->p_coalesce.v = s->coalesce;
+	s->p_pause.v = s->pause;
+	s->p_pause_stats.v = s->pause_stats;
+	s->link.p_state.v = s->link.state;
+	s->link.p_modes.v = s->link.modes;
+	return s;
+}
+
 /* The slot of the device a reply names, added on first sight. */
 static struct settings_slot *slot_for(const struct nlmsghdr *nlh)
 {
@@ -68,7 +82,7 @@ static struct settings_slot *slot_for(const struct nlmsghdr *nlh)
 		size_t i = (reply.hint + k) % reply.n;
 		if (reply.slots[i].msg.ifindex == ifindex) {
 			reply.hint = i + 1;
-			return &reply.slots[i];
+			return repoint(&reply.slots[i]);
 		}
 	}
 	if (grow(&reply.slots, &reply.cap_slots, reply.n + 1, sizeof(*reply.slots)) < 0)
