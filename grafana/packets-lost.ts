@@ -38,9 +38,51 @@ export function packetsLostDashboard(): Dashboard {
       w: 24,
       h: 9,
       description:
-        'Every loss counter ethtrack exports, from the NIC to the socket (recording rule ethtrack:packets_lost:rate5m). Pause frames are not loss; issue 9 adds them beside this.',
+        'Every loss counter ethtrack exports, from the wire to the socket (recording rule ethtrack:packets_lost:rate5m). Pause frames are not loss: their share of link time is in the Wire and link row.',
     }),
     table('Where, now (top 20)', [{ expr: `topk(20, ${LEDGER}{${SEL}} > 0)` }], { w: 24, h: 7 }),
+    row('Wire and link'),
+    layerPanel(
+      'wire',
+      'Wire: FCS, alignment, symbol and length errors',
+      'Frames received broken: the standard statistics where the device has them, else the kernel counters. Look at the cable, the module and FEC.',
+    ),
+    timeseries(
+      'Pause share of link time (upper bound)',
+      [
+        {
+          expr: `device:ethtrack_nic_pause_link_time:ratio_max5m{${DEV}}`,
+          legendFormat: '{{instance}} {{device}} {{direction}}',
+        },
+      ],
+      {
+        unit: 'percentunit',
+        min: 0,
+        max: 1,
+        description:
+          'Pause frames times 65535 quanta of 512 bit times at the negotiated speed: an upper bound, since the standard statistics count frames, not quanta. rx: the peer pauses us; tx: we pause the peer (out of buffers).',
+      },
+    ),
+    timeseries(
+      'Link speed: negotiated and best common',
+      [
+        { expr: `ethtrack_nic_link_speed_bytes{${DEV}} * 8`, legendFormat: '{{instance}} {{device}} negotiated' },
+        {
+          expr: `ethtrack_nic_link_best_common_speed_bytes{${DEV}} * 8`,
+          legendFormat: '{{instance}} {{device}} best both ends advertise',
+        },
+      ],
+      {
+        unit: 'bps',
+        min: 0,
+        description:
+          'EthtrackNICLinkBelowBestCommonSpeed fires when the negotiated speed stays below the best common one.',
+      },
+    ),
+    table('Why links are down', [{ expr: `ethtrack_nic_link_down_reason{${DEV}}` }], {
+      w: 12,
+      description: 'The extended link state the driver reports while a link is down (reason and sub-reason).',
+    }),
     row('NIC'),
     layerPanel(
       'nic',

@@ -1,4 +1,4 @@
-// Channels, rings, coalescing, pause and FEC, and the standard statistics
+// Channels, rings, coalescing, pause, FEC, link state and link modes, and the standard statistics
 // groups, from the helper's ethtool netlink replies (attribute numbers as
 // the kernel's uapi <linux/ethtool_netlink.h> numbers them) to families.
 // Pure functions over the replies, so they are tested with replies built in
@@ -7,6 +7,7 @@
 import type { MetricMeta } from '../exposition/family';
 import { type RenderedFamily, renderFamily, type Sample } from '../exposition/family';
 import type { DeviceSettings, EthtoolSettingsReply, StandardStatsReply } from '../helper-client/api';
+import { bestCommonMbps, linkExtState, linkExtSubstate } from './link-modes';
 import { NIC_RMON_HISTOGRAM, NIC_SETTINGS, NIC_STANDARD } from './metrics';
 
 /** ETHTOOL_STAT_NOT_SET (~0ULL) as a double: the kernel's "driver does not count this". */
@@ -56,6 +57,10 @@ const FEC_MODES = new Map([
   [74, 'llrs'],
 ]);
 
+// ETHTOOL_A_LINKSTATE_EXT_STATE and _EXT_SUBSTATE.
+const LINKSTATE_EXT_STATE = 5;
+const LINKSTATE_EXT_SUBSTATE = 6;
+
 /** The kinds a device answered, for SupportLog. */
 export function settingsKinds(dev: DeviceSettings): string[] {
   const kinds: string[] = [];
@@ -64,6 +69,8 @@ export function settingsKinds(dev: DeviceSettings): string[] {
   if (dev.coalesce.length) kinds.push('coalesce');
   if (dev.pause.length) kinds.push('pause');
   if (dev.fecKnown) kinds.push('fec');
+  if (dev.linkState.length) kinds.push('link-state');
+  if (dev.linkModes.length || dev.linkModesSupported.length) kinds.push('link-modes');
   return kinds;
 }
 
@@ -138,6 +145,19 @@ export function renderSettings(reply: EthtoolSettingsReply, passes: (device: str
           f.add(perLane, { device, lane: String(lane - 1) }, values[lane]);
       }
     }
+    const state = pairs(dev.linkState);
+    const ext = state.get(LINKSTATE_EXT_STATE);
+    // The driver says why only while the link is down; absent, nothing is exported.
+    if (ext !== undefined) {
+      const reason = linkExtState(ext);
+      f.add(
+        S.linkDownReason,
+        { device, reason, subreason: linkExtSubstate(ext, state.get(LINKSTATE_EXT_SUBSTATE)) },
+        1,
+      );
+    }
+    const best = bestCommonMbps(dev.linkModesAdvertised, dev.linkModesPeer);
+    f.add(S.linkBestCommonSpeed, { device }, best === undefined ? undefined : (best * 1e6) / 8);
   }
   return f.render(Object.values(NIC_SETTINGS));
 }

@@ -100,7 +100,15 @@ export class EthtoolCollector implements Collector {
     const passes = (name: string) => this.filters.devices.passes(name);
     const [settingsReply, statsReply] = await Promise.all([
       settings
-        ? helper.ethtoolSettings({ channels: true, rings: true, coalesce: true, pause: true, fec: true })
+        ? helper.ethtoolSettings({
+            channels: true,
+            rings: true,
+            coalesce: true,
+            pause: true,
+            fec: true,
+            linkState: true,
+            linkModes: true,
+          })
         : undefined,
       standardStats ? helper.standardStats(0) : undefined,
     ]);
@@ -118,7 +126,7 @@ export class EthtoolCollector implements Collector {
       for (const name of rendered.devices) have.set(name, [...(have.get(name) ?? []), 'standard-stats']);
     }
     const wanted = [
-      ...(settings ? ['channels', 'rings', 'coalesce', 'pause', 'fec'] : []),
+      ...(settings ? ['channels', 'rings', 'coalesce', 'pause', 'fec', 'link-state', 'link-modes'] : []),
       ...(standardStats ? ['standard-stats'] : []),
     ];
     for (const dev of devices) {

@@ -195,6 +195,14 @@ export const NIC_SETTINGS = {
     'FEC blocks that could not be corrected, by lane.',
   ),
   fecLaneCorrectedBits: counter('ethtrack_nic_fec_lane_corrected_bits_total', 'Bits corrected by FEC, by lane.'),
+  linkBestCommonSpeed: gauge(
+    'ethtrack_nic_link_best_common_speed_bytes',
+    'Fastest link mode both we and the link partner advertise, in bytes per second (ethtool netlink LINKMODES_GET).',
+  ),
+  linkDownReason: gauge(
+    'ethtrack_nic_link_down_reason',
+    'Why the driver says the link is down (extended link state and sub-state, LINKSTATE_GET); value 1.',
+  ),
 } as const;
 
 /** IEEE 802.3 and RMON standard statistics, by uapi group and stat number (ETHTOOL_A_STATS_*). */

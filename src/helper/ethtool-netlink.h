@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <libmnl/libmnl.h>
+#include <protobuf-c/protobuf-c.h>
 #include <linux/ethtool_netlink.h>
 #include <linux/genetlink.h>
 
@@ -94,8 +95,39 @@ bool pairs64_add(struct pairs64 *p, uint64_t type, uint64_t value);
 int ethnl_scalars(const struct nlmsghdr *nlh, uint16_t max, uint64_t skip_mask,
 		  struct pairs32 *out);
 
+/* ---- link state and link modes (ethtool-link.c) */
+
+#define LINK_BITS_MAX 256
+#define N_LINK_PAIRS 32
+
+/* A bitset's set bits (value) and, when it has a mask, the mask's bits;
+ * both as bit numbers, at most LINK_BITS_MAX each. */
+struct link_bits {
+	uint32_t value[LINK_BITS_MAX], mask[LINK_BITS_MAX];
+	size_t n_value, n_mask;
+	bool has_mask;
+};
+
+/* What LINKSTATE_GET and LINKMODES_GET said of one device. */
+struct link_slot {
+	uint32_t state[N_LINK_PAIRS], modes[N_LINK_PAIRS];
+	struct pairs32 p_state, p_modes;
+	struct link_bits ours, peer;
+};
+
+void ethnl_link_reset(struct link_slot *l);
+/* A bitset nest, compact (SIZE, VALUE, MASK) or verbose (BITS of BIT
+ * nests with INDEX and a VALUE flag); NOMASK marks one without a mask. */
+int ethnl_bitset(const struct nlattr *nest, struct link_bits *out);
+int ethnl_link_state(const struct nlmsghdr *nlh, struct link_slot *l);
+int ethnl_link_modes(const struct nlmsghdr *nlh, struct link_slot *l);
+
 /* The reply decoders, for the fuzz harness: 0 or -EBADMSG. */
-int ethtool_settings_decode(unsigned kind, const struct nlmsghdr *nlh);
+int ethtool_settings_decode(unsigned kind, const struct nlmsghdr *nlh, bool keep);
+/* The settings reply as the decoded replies so far left it; for the
+ * decode tool (fuzz/decode_reply.c) that packs it. */
+const ProtobufCMessage *ethtool_settings_reply(void);
+#define ETHTOOL_SETTINGS_KINDS 7
 int ethtool_standard_stats_decode(const struct nlmsghdr *nlh);
 int ethtool_module_decode(const struct nlmsghdr *nlh);
 

@@ -1,5 +1,6 @@
-/* GetEthtoolSettings: channels, rings, coalescing, pause (with its stats)
- * and FEC (with its stats) of every device, over ethtool netlink.
+/* GetEthtoolSettings: channels, rings, coalescing, pause (with its stats),
+ * FEC (with its stats), link state and link modes (ethtool-link.c) of every
+ * device, over ethtool netlink.
  *
  * One dump per kind, not one request per device and kind: the kernel skips
  * devices whose driver lacks the kind (EOPNOTSUPP) inside a dump, so
@@ -28,6 +29,7 @@ struct settings_slot {
 	struct pairs32 p_channels, p_rings, p_coalesce, p_pause;
 	struct pairs64 p_pause_stats;
 	size_t n_fec_modes, n_fec[3];
+	struct link_slot link;
 };
 
 static struct {
@@ -35,14 +37,28 @@ static struct {
 	struct settings_slot *slots;
 	Ethtrack__Helper__V1__DeviceSettings **ptrs;
 	size_t n, cap_slots, cap_ptrs, hint;
-	char errors[5][96];
-	char *error_ptrs[5];
+	char errors[ETHTOOL_SETTINGS_KINDS][96];
+	char *error_ptrs[ETHTOOL_SETTINGS_KINDS];
 } reply = { .msg = ETHTRACK__HELPER__V1__ETHTOOL_SETTINGS_REPLY__INIT };
 
 static uint8_t rx[ETHNL_RX_BYTES] __attribute__((aligned(8)));
 
 #define PAIRS(slot, field) \
 	((slot)->p_##field = (struct pairs32){ (slot)->field, 0, sizeof((slot)->field) / 4 })
+
+/* The pairs' arrays live in the slot, and slots move when the array of
+ * slots grows in a later dump: point them again at every lookup. */
+static struct settings_slot *repoint(struct settings_slot *s)
+{
+	s->p_channels.v = s->channels;
+	s->p_rings.v = s->rings;
+	s->p_coalesce.v = s->coalesce;
+	s->p_pause.v = s->pause;
+	s->p_pause_stats.v = s->pause_stats;
+	s->link.p_state.v = s->link.state;
+	s->link.p_modes.v = s->link.modes;
+	return s;
+}
 
 /* The slot of the device a reply names, added on first sight. */
 static struct settings_slot *slot_for(const struct nlmsghdr *nlh)
@@ -66,7 +82,7 @@ static struct settings_slot *slot_for(const struct nlmsghdr *nlh)
 		size_t i = (reply.hint + k) % reply.n;
 		if (reply.slots[i].msg.ifindex == ifindex) {
 			reply.hint = i + 1;
-			return &reply.slots[i];
+			return repoint(&reply.slots[i]);
 		}
 	}
 	if (grow(&reply.slots, &reply.cap_slots, reply.n + 1, sizeof(*reply.slots)) < 0)
@@ -81,6 +97,7 @@ static struct settings_slot *slot_for(const struct nlmsghdr *nlh)
 	PAIRS(s, pause);
 	s->p_pause_stats = (struct pairs64){ s->pause_stats, 0, sizeof(s->pause_stats) / 8 };
 	s->n_fec_modes = s->n_fec[0] = s->n_fec[1] = s->n_fec[2] = 0;
+	ethnl_link_reset(&s->link);
 	return s;
 }
 
@@ -227,6 +244,18 @@ static int fec_reply(const struct nlmsghdr *nlh, void *arg)
 	return 0;
 }
 
+static int link_state_reply(const struct nlmsghdr *nlh, void *arg)
+{
+	struct settings_slot *s = slot_for(nlh);
+	return s ? ethnl_link_state(nlh, &s->link) : -EBADMSG;
+}
+
+static int link_modes_reply(const struct nlmsghdr *nlh, void *arg)
+{
+	struct settings_slot *s = slot_for(nlh);
+	return s ? ethnl_link_modes(nlh, &s->link) : -EBADMSG;
+}
+
 static const struct kind {
 	const char *name;
 	uint8_t cmd;
@@ -238,7 +267,10 @@ static const struct kind {
 	{ "coalesce", ETHTOOL_MSG_COALESCE_GET, 0, coalesce_reply },
 	{ "pause", ETHTOOL_MSG_PAUSE_GET, ETHTOOL_FLAG_STATS, pause_reply },
 	{ "fec", ETHTOOL_MSG_FEC_GET, ETHTOOL_FLAG_STATS | ETHTOOL_FLAG_COMPACT_BITSETS, fec_reply },
+	{ "link state", ETHTOOL_MSG_LINKSTATE_GET, 0, link_state_reply },
+	{ "link modes", ETHTOOL_MSG_LINKMODES_GET, ETHTOOL_FLAG_COMPACT_BITSETS, link_modes_reply },
 };
+_Static_assert(N_ELEMS(kinds) == ETHTOOL_SETTINGS_KINDS, "the fuzz harness counts the kinds");
 
 /* One dump of every device. ethtool GET requests need no capability. */
 static int dump_kind(const struct kind *k)
@@ -261,7 +293,8 @@ const ProtobufCMessage *ethtool_get_settings(struct rpc_ctx *ctx, const uint8_t 
 		return NULL;
 	}
 	const bool wanted[] = { request->channels, request->rings, request->coalesce,
-				request->pause, request->fec };
+				request->pause, request->fec, request->link_state,
+				request->link_modes };
 	int family = ethnl_family();
 	if (family < 0) {
 		rpc_fail(ctx, family == -EOPNOTSUPP ? RPC_FAILED_PRECONDITION : RPC_UNAVAILABLE,
@@ -281,10 +314,16 @@ const ProtobufCMessage *ethtool_get_settings(struct rpc_ctx *ctx, const uint8_t 
 			reply.error_ptrs[e] = reply.errors[e];
 		}
 	}
-	if (grow(&reply.ptrs, &reply.cap_ptrs, reply.n, sizeof(*reply.ptrs)) < 0) {
+	const ProtobufCMessage *m = ethtool_settings_reply();
+	if (!m)
 		rpc_fail(ctx, RPC_RESOURCE_EXHAUSTED, "out of memory");
+	return m;
+}
+
+const ProtobufCMessage *ethtool_settings_reply(void)
+{
+	if (grow(&reply.ptrs, &reply.cap_ptrs, reply.n, sizeof(*reply.ptrs)) < 0)
 		return NULL;
-	}
 	/* slots may have moved while growing; point the messages now. */
 	for (size_t i = 0; i < reply.n; i++) {
 		struct settings_slot *s = &reply.slots[i];
@@ -299,6 +338,12 @@ const ProtobufCMessage *ethtool_get_settings(struct rpc_ctx *ctx, const uint8_t 
 		m->fec_corrected = s->fec[0], m->n_fec_corrected = s->n_fec[0];
 		m->fec_uncorrectable = s->fec[1], m->n_fec_uncorrectable = s->n_fec[1];
 		m->fec_corrected_bits = s->fec[2], m->n_fec_corrected_bits = s->n_fec[2];
+		struct link_slot *l = &s->link;
+		m->link_state = l->state, m->n_link_state = l->p_state.n;
+		m->link_modes = l->modes, m->n_link_modes = l->p_modes.n;
+		m->link_modes_advertised = l->ours.value, m->n_link_modes_advertised = l->ours.n_value;
+		m->link_modes_supported = l->ours.mask, m->n_link_modes_supported = l->ours.n_mask;
+		m->link_modes_peer = l->peer.value, m->n_link_modes_peer = l->peer.n_value;
 		reply.ptrs[i] = m;
 	}
 	reply.msg.devices = reply.ptrs;
@@ -307,11 +352,13 @@ const ProtobufCMessage *ethtool_get_settings(struct rpc_ctx *ctx, const uint8_t 
 	return &reply.msg.base;
 }
 
-/* For the fuzz harness: one reply of kind k through its decoder, as
- * ethnl_talk() hands it over (checked by ethnl_msg_valid() first). */
-int ethtool_settings_decode(unsigned k, const struct nlmsghdr *nlh)
+/* For the fuzz harness and the decode tool: one reply of kind k through its
+ * decoder, as ethnl_talk() hands it over (checked by ethnl_msg_valid()
+ * first); keep adds to the devices decoded so far. */
+int ethtool_settings_decode(unsigned k, const struct nlmsghdr *nlh, bool keep)
 {
-	reply.n = 0;
+	if (!keep)
+		reply.n = 0;
 	if (!ethnl_msg_valid(nlh))
 		return -EBADMSG;
 	return kinds[k % N_ELEMS(kinds)].fn(nlh, NULL);

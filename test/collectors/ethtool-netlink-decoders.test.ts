@@ -30,6 +30,11 @@ const device = {
   fecCorrected: [],
   fecUncorrectable: [],
   fecCorrectedBits: [],
+  linkState: [],
+  linkModes: [],
+  linkModesAdvertised: [],
+  linkModesSupported: [],
+  linkModesPeer: [],
 };
 
 describe('ethtool netlink replies to families', () => {

@@ -2,12 +2,16 @@
 // namespaces (test/fixtures/helper-replies/), through the real collectors,
 // runner and snapshot, against the golden files under test/fixtures/golden/
 // and against what ethtool and conntrack said at the moment of recording
-// (test/fixtures/oracle/). Needs no root. `UPDATE_GOLDEN=1 npm test` or
+// (test/fixtures/oracle/); the rxpath collector's from the /proc and /sys
+// files recorded in the same namespace (test/fixtures/procfs/, sysfs/),
+// read through --path.procfs and --path.sysfs and checked against those
+// files. Needs no root. `UPDATE_GOLDEN=1 npm test` or
 // `npm run test:golden -- -u` rewrites the golden files; `npm run
 // fixtures:record` (root) records the replies afresh.
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { mapStatNames } from '../../src/collectors/ethtool-stat-names';
 import { conntrackStat } from '../../src/collectors/metrics';
@@ -20,14 +24,17 @@ import {
   goldenJobs,
   goldenPath,
   lineDiff,
+  PROCFS_DIR,
   readOracle,
   renderJobs,
+  rxpathJob,
+  SYSFS_DIR,
   UPDATE_GOLDEN,
   writeGolden,
 } from '../support/golden';
 import { ReplayHelper } from '../support/helper-replay';
 
-const JOBS = ['ethtool', 'conntrack', 'conntrack_breakdown', 'flows'];
+const JOBS = ['ethtool', 'conntrack', 'conntrack_breakdown', 'flows', 'rxpath'];
 
 describe('golden expositions from recorded helper replies', () => {
   let replay: ReplayHelper;
@@ -36,7 +43,7 @@ describe('golden expositions from recorded helper replies', () => {
 
   before(async () => {
     replay = new ReplayHelper();
-    expositions = await renderJobs(goldenJobs(replay.recording.localAddresses), replay);
+    expositions = await renderJobs([...goldenJobs(replay.recording.localAddresses), rxpathJob()], replay);
   });
 
   it('renders one exposition per collector job, each with a golden file', () => {
@@ -142,6 +149,105 @@ describe('golden expositions from recorded helper replies', () => {
     );
     assert.deepEqual(new Map([...exported].sort()), expected);
     assert.equal(sampleValue(samples, 'ethtrack_flow_tracked'), listed().length);
+  });
+
+  const proc = (file: string) => fs.readFileSync(path.join(PROCFS_DIR, file), 'utf8');
+  const sys = (device: string, file: string) =>
+    Number(fs.readFileSync(path.join(SYSFS_DIR, 'class', 'net', device, file), 'utf8'));
+
+  it('rxpath: softnet per CPU equals the recorded softnet_stat columns', () => {
+    const samples = parseExposition(expositions.get('rxpath') ?? '');
+    const rows = proc('net/softnet_stat').trim().split('\n');
+    assert.equal(rows.length, 2, 'two CPUs recorded');
+    assert.equal(select(samples, 'ethtrack_softnet_processed_total').length, rows.length);
+    rows.forEach((row, cpu) => {
+      const col = row
+        .trim()
+        .split(/\s+/)
+        .map((hex) => Number.parseInt(hex, 16));
+      const labels = { cpu: String(cpu) };
+      assert.equal(sampleValue(samples, 'ethtrack_softnet_processed_total', labels), col[0], `cpu ${cpu} processed`);
+      assert.equal(sampleValue(samples, 'ethtrack_softnet_dropped_total', labels), col[1], `cpu ${cpu} dropped`);
+      assert.equal(sampleValue(samples, 'ethtrack_softnet_time_squeezed_total', labels), col[2], `cpu ${cpu} squeezed`);
+    });
+  });
+
+  it('rxpath: link counters and flaps equal the recorded /proc/net/dev and sysfs files, for the included devices', () => {
+    const samples = parseExposition(expositions.get('rxpath') ?? '');
+    const exported = new Set(select(samples, 'ethtrack_nic_receive_packets_total').map((s) => s.labels.device));
+    assert.deepEqual([...exported].sort(), ['br0', 'ct0', 'q8a', 'q8b'], 'lo left out by the default exclusion');
+    const rows = new Map(
+      proc('net/dev')
+        .split('\n')
+        .slice(2)
+        .filter(Boolean)
+        .map((line) => {
+          const [name, rest] = line.split(':');
+          return [name.trim(), rest.trim().split(/\s+/).map(Number)] as const;
+        }),
+    );
+    for (const device of exported) {
+      const row = rows.get(device) ?? [];
+      assert.equal(sampleValue(samples, 'ethtrack_nic_receive_packets_total', { device }), row[1], `${device} rx`);
+      assert.equal(sampleValue(samples, 'ethtrack_nic_transmit_packets_total', { device }), row[9], `${device} tx`);
+      assert.equal(sys(device, 'statistics/rx_packets'), row[1], `${device}: sysfs and /proc/net/dev agree`);
+      for (const [metric, file] of [
+        ['ethtrack_nic_carrier_up_changes_total', 'carrier_up_count'],
+        ['ethtrack_nic_carrier_down_changes_total', 'carrier_down_count'],
+        ['ethtrack_nic_receive_nohandler_total', 'statistics/rx_nohandler'],
+      ]) {
+        assert.equal(sampleValue(samples, metric, { device }), sys(device, file), `${device} ${file}`);
+      }
+    }
+    assert.ok(
+      (sampleValue(samples, 'ethtrack_nic_receive_packets_total', { device: 'ct0' }) ?? 0) > 0,
+      'the recording has traffic on ct0',
+    );
+  });
+
+  it('rxpath: socket-layer counters equal the recorded snmp, snmp6 and netstat', () => {
+    const samples = parseExposition(expositions.get('rxpath') ?? '');
+    const pairs = (text: string) => {
+      const out = new Map<string, number>();
+      const lines = text.trim().split('\n');
+      for (let i = 0; i + 1 < lines.length; i += 2) {
+        const keys = lines[i].split(/\s+/);
+        const values = lines[i + 1].split(/\s+/);
+        const section = keys[0].replace(/:$/, '');
+        for (let k = 1; k < keys.length; k++) out.set(`${section}.${keys[k]}`, Number(values[k]));
+      }
+      return out;
+    };
+    const snmp = pairs(proc('net/snmp'));
+    const netstat = pairs(proc('net/netstat'));
+    const snmp6 = new Map(
+      proc('net/snmp6')
+        .trim()
+        .split('\n')
+        .map((line) => line.split(/\s+/))
+        .map(([key, value]) => [key, Number(value)] as const),
+    );
+    const at = (name: string, protocol: string) => sampleValue(samples, name, { protocol });
+    assert.equal(at('ethtrack_socket_receive_buffer_errors_total', 'udp'), snmp.get('Udp.RcvbufErrors'));
+    assert.equal(at('ethtrack_socket_receive_errors_total', 'udp'), snmp.get('Udp.InErrors'));
+    assert.equal(at('ethtrack_socket_receive_errors_total', 'tcp'), snmp.get('Tcp.InErrs'));
+    assert.equal(at('ethtrack_socket_receive_buffer_errors_total', 'udp6'), snmp6.get('Udp6RcvbufErrors'));
+    assert.equal(at('ethtrack_socket_listen_overflows_total', 'tcp'), netstat.get('TcpExt.ListenOverflows'));
+    assert.equal(at('ethtrack_socket_listen_drops_total', 'tcp'), netstat.get('TcpExt.ListenDrops'));
+  });
+
+  it('rxpath: the recorded sysfs tree is plain directories and files, no symlinks', () => {
+    const walk = (dir: string): string[] =>
+      fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+        const full = path.join(dir, entry.name);
+        assert.ok(!entry.isSymbolicLink(), `${full} is not a symlink`);
+        return entry.isDirectory() ? walk(full) : [full];
+      });
+    const files = walk(SYSFS_DIR);
+    assert.ok(
+      files.some((f) => f.endsWith(path.join('q8a', 'queues', 'rx-7', 'rps_cpus'))),
+      'the 8-queue veth',
+    );
   });
 
   it('refuses a call it has no recording for, naming what was asked (a replay cannot invent replies)', async () => {

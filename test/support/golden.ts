@@ -18,6 +18,9 @@ import type { HelperApi } from '../../src/helper-client/calls';
 import { PATHS } from '../../src/paths';
 
 export const GOLDEN_DIR = path.join(PATHS.testFixtures, 'golden');
+/** The proc and sys files the rxpath collector reads, recorded from the recording namespace. */
+export const PROCFS_DIR = path.join(PATHS.testFixtures, 'procfs');
+export const SYSFS_DIR = path.join(PATHS.testFixtures, 'sysfs');
 export const ORACLE_DIR = path.join(PATHS.testFixtures, 'oracle');
 export const UPDATE_GOLDEN = process.env.UPDATE_GOLDEN === '1';
 
@@ -30,6 +33,24 @@ export const GOLDEN_ARGS = [
   '--no-collector.rxpath',
   '--no-collector.ethtool.module',
 ];
+
+/** The rxpath collector alone, reading the recorded files through --path.procfs and --path.sysfs. */
+export const RXPATH_ARGS = [
+  ...GOLDEN_ARGS.filter((arg) => arg !== '--no-collector.rxpath'),
+  `--path.procfs=${PROCFS_DIR}`,
+  `--path.sysfs=${SYSFS_DIR}`,
+];
+
+export function rxpathJob(): Collector {
+  const config = loadConfig(RXPATH_ARGS);
+  const jobs = buildJobs(COLLECTORS, config.flags, {
+    logger: winston.createLogger({ silent: true }),
+    gc: { register: () => undefined },
+  });
+  const job = jobs.find((j) => j.name === 'rxpath');
+  if (!job) throw new Error('no rxpath job from RXPATH_ARGS');
+  return job;
+}
 
 /** Every collector job ethtrack builds from GOLDEN_ARGS, the flows collector seeing `localAddresses` as the node's. */
 export function goldenJobs(localAddresses: readonly string[]): Collector[] {

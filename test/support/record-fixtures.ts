@@ -11,7 +11,16 @@ import path from 'node:path';
 import { PATHS } from '../../src/paths';
 import { ADDRESSES, background, everyStateEntries, insertEntry, linkPair, trackConnections, until } from './conntrack';
 import { run, sleep } from './exec';
-import { GOLDEN_DIR, goldenJobs, ORACLE_DIR, renderJobs, writeGolden } from './golden';
+import {
+  GOLDEN_DIR,
+  goldenJobs,
+  ORACLE_DIR,
+  PROCFS_DIR,
+  renderJobs,
+  rxpathJob,
+  SYSFS_DIR,
+  writeGolden,
+} from './golden';
 import { HelperProcess, traversableTempDir } from './helper-process';
 import { RecordingHelper, ReplayHelper, writeRecording } from './helper-replay';
 import { type Netns, withNetns } from './netns';
@@ -69,6 +78,39 @@ async function buildNode(a: Netns, b: Netns): Promise<void> {
   await sleep(1000); // the last FIN/ACKs and MLD reports settle
 }
 
+/**
+ * The files rxpath reads, as the namespace sees them (`ip netns exec` mounts
+ * its own /sys): /proc/net/{dev,snmp,snmp6,netstat} of the namespace, the
+ * node's /proc/interrupts, the first two CPUs of softnet_stat, and per device
+ * its statistics, carrier counts and rx queues' RPS masks. cat, not cp: sysfs
+ * paths are symlinks and its files claim 4096 bytes; the copies are real
+ * directories and files holding what a read returned.
+ */
+async function recordKernelFiles(ns: Netns): Promise<void> {
+  fs.rmSync(PROCFS_DIR, { recursive: true, force: true });
+  fs.rmSync(SYSFS_DIR, { recursive: true, force: true });
+  const script = `set -eu
+proc=$1 sys=$2
+mkdir -p "$proc/net"
+for f in dev snmp snmp6 netstat; do cat "/proc/net/$f" >"$proc/net/$f"; done
+head -n 2 /proc/net/softnet_stat >"$proc/net/softnet_stat"
+cat /proc/interrupts >"$proc/interrupts"
+for d in /sys/class/net/*; do
+  out="$sys/class/net/\${d##*/}"
+  mkdir -p "$out/statistics"
+  for f in "$d"/statistics/*; do cat "$f" >"$out/statistics/\${f##*/}"; done
+  for f in carrier_up_count carrier_down_count; do
+    if [ -r "$d/$f" ]; then cat "$d/$f" >"$out/$f"; fi
+  done
+  for q in "$d"/queues/rx-*; do
+    [ -r "$q/rps_cpus" ] || continue
+    mkdir -p "$out/queues/\${q##*/}"
+    cat "$q/rps_cpus" >"$out/queues/\${q##*/}/rps_cpus"
+  done
+done`;
+  await ns.exec('bash', ['-c', script, 'record', PROCFS_DIR, SYSFS_DIR]);
+}
+
 async function main(): Promise<void> {
   if (process.getuid?.() !== 0) throw new Error('recording needs root: namespaces, veths and the helper');
   await withNetns(['rec-a', 'rec-b'], async (a, b) => {
@@ -88,6 +130,8 @@ async function main(): Promise<void> {
         recorder.close();
         const after = await oracle(a);
         if (!same(before, after)) {
+          const moved = [...new Set([...before.keys(), ...after.keys()])].filter((k) => before.get(k) !== after.get(k));
+          console.log(`attempt ${attempt}: ${moved.join(', ')} changed during the recording`);
           if (attempt === 5) throw new Error('the namespace never held still across a recording');
           await sleep(1000);
           continue;
@@ -108,15 +152,17 @@ async function main(): Promise<void> {
       await helper.stop();
       cleanup();
     }
+    await recordKernelFiles(a);
   });
   // The golden files follow the new recording.
   const replay = new ReplayHelper();
   fs.rmSync(GOLDEN_DIR, { recursive: true, force: true });
-  for (const [job, text] of await renderJobs(goldenJobs(replay.recording.localAddresses), replay)) {
+  const jobs = [...goldenJobs(replay.recording.localAddresses), rxpathJob()];
+  for (const [job, text] of await renderJobs(jobs, replay)) {
     writeGolden(job, text);
     console.log(`wrote golden/${job}.prom (${text.split('\n').length - 1} lines)`);
   }
-  await run('chmod', ['-R', 'a+rX', path.dirname(GOLDEN_DIR)]);
+  await run('chmod', ['-R', 'a+rX', PATHS.testFixtures]);
 }
 
 main().catch((err: Error) => {

@@ -159,9 +159,10 @@ static const struct {
 #define N_RPCS (sizeof(rpcs) / sizeof(rpcs[0]))
 
 /* First byte 0xf0-0xff: the rest is the attributes of an ethtool netlink
- * reply, decoded as a settings kind (0-4), standard stats (5) or a module
- * EEPROM reply (6-7). Decoders must refuse what does not fit, never read
- * past it. */
+ * reply, decoded by its low nibble as a settings kind (0-6: channels, rings,
+ * coalesce, pause, FEC, link state, link modes), standard stats (7) or a
+ * module EEPROM reply (8-15). Decoders must refuse what does not fit, never
+ * read past it. */
 static void fuzz_reply(uint8_t which, const uint8_t *attrs, size_t len)
 {
 	static uint8_t buf[NLMSG_HDRLEN + GENL_HDRLEN + 65536] __attribute__((aligned(8)));
@@ -178,13 +179,19 @@ static void fuzz_reply(uint8_t which, const uint8_t *attrs, size_t len)
 		return;
 	memcpy(exact, buf, nlh->nlmsg_len);
 	const struct nlmsghdr *msg = (const struct nlmsghdr *)exact;
-	unsigned k = which & 0x7;
-	if (k < 5)
-		ethtool_settings_decode(k, msg);
-	else if (k == 5)
+	unsigned k = which & 0xf;
+	if (k < ETHTOOL_SETTINGS_KINDS) {
+		/* A decoded reply must also pack: every array within its slot. */
+		const ProtobufCMessage *m = NULL;
+		if (ethtool_settings_decode(k, msg, false) == 0)
+			m = ethtool_settings_reply();
+		if (m)
+			pack(m);
+	} else if (k == ETHTOOL_SETTINGS_KINDS) {
 		ethtool_standard_stats_decode(msg);
-	else
+	} else {
 		ethtool_module_decode(msg);
+	}
 	free(exact);
 }
 

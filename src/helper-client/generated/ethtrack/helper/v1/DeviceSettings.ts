@@ -38,6 +38,24 @@ export interface DeviceSettings {
   'fecCorrected'?: (number | string | Long)[];
   'fecUncorrectable'?: (number | string | Long)[];
   'fecCorrectedBits'?: (number | string | Long)[];
+  /**
+   * (ETHTOOL_A_LINKSTATE_* type, value) pairs of the u8/u32 attributes:
+   * LINK, SQI, SQI_MAX, EXT_STATE, EXT_SUBSTATE, EXT_DOWN_CNT.
+   */
+  'linkState'?: (number)[];
+  /**
+   * (ETHTOOL_A_LINKMODES_* type, value) pairs of the u8/u32 attributes:
+   * AUTONEG, SPEED, DUPLEX, LANES, ...; the bitsets are below.
+   */
+  'linkModes'?: (number)[];
+  /**
+   * Link mode bit numbers (enum ethtool_link_mode_bit_indices) of
+   * ETHTOOL_A_LINKMODES_OURS: its value (advertised) and its mask
+   * (supported), and of ETHTOOL_A_LINKMODES_PEER (the partner advertises).
+   */
+  'linkModesAdvertised'?: (number)[];
+  'linkModesSupported'?: (number)[];
+  'linkModesPeer'?: (number)[];
 }
 
 /**
@@ -76,4 +94,22 @@ export interface DeviceSettings__Output {
   'fecCorrected': (number)[];
   'fecUncorrectable': (number)[];
   'fecCorrectedBits': (number)[];
+  /**
+   * (ETHTOOL_A_LINKSTATE_* type, value) pairs of the u8/u32 attributes:
+   * LINK, SQI, SQI_MAX, EXT_STATE, EXT_SUBSTATE, EXT_DOWN_CNT.
+   */
+  'linkState': (number)[];
+  /**
+   * (ETHTOOL_A_LINKMODES_* type, value) pairs of the u8/u32 attributes:
+   * AUTONEG, SPEED, DUPLEX, LANES, ...; the bitsets are below.
+   */
+  'linkModes': (number)[];
+  /**
+   * Link mode bit numbers (enum ethtool_link_mode_bit_indices) of
+   * ETHTOOL_A_LINKMODES_OURS: its value (advertised) and its mask
+   * (supported), and of ETHTOOL_A_LINKMODES_PEER (the partner advertises).
+   */
+  'linkModesAdvertised': (number)[];
+  'linkModesSupported': (number)[];
+  'linkModesPeer': (number)[];
 }

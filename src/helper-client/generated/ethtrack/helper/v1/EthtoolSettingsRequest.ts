@@ -10,6 +10,14 @@ export interface EthtoolSettingsRequest {
    */
   'pause'?: (boolean);
   'fec'?: (boolean);
+  /**
+   * LINKSTATE_GET: link, SQI and the extended state (why a link is down).
+   */
+  'linkState'?: (boolean);
+  /**
+   * LINKMODES_GET: our supported and advertised modes and the peer's.
+   */
+  'linkModes'?: (boolean);
 }
 
 export interface EthtoolSettingsRequest__Output {
@@ -21,4 +29,12 @@ export interface EthtoolSettingsRequest__Output {
    */
   'pause': (boolean);
   'fec': (boolean);
+  /**
+   * LINKSTATE_GET: link, SQI and the extended state (why a link is down).
+   */
+  'linkState': (boolean);
+  /**
+   * LINKMODES_GET: our supported and advertised modes and the peer's.
+   */
+  'linkModes': (boolean);
 }

@@ -85,16 +85,18 @@ export interface HelperClient extends grpc.Client {
   getConntrackSummary(argument: _ethtrack_helper_v1_ConntrackSummaryRequest, callback: grpc.requestCallback<_ethtrack_helper_v1_ConntrackSummary__Output>): grpc.ClientUnaryCall;
   
   /**
-   * Channels, rings, coalescing, pause and FEC over ethtool netlink: one
-   * dump per kind asked for, so a device that lacks a kind costs nothing.
+   * Channels, rings, coalescing, pause, FEC, link state and link modes over
+   * ethtool netlink: one dump per kind asked for, so a device that lacks a
+   * kind costs nothing.
    */
   GetEthtoolSettings(argument: _ethtrack_helper_v1_EthtoolSettingsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_ethtrack_helper_v1_EthtoolSettingsReply__Output>): grpc.ClientUnaryCall;
   GetEthtoolSettings(argument: _ethtrack_helper_v1_EthtoolSettingsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_ethtrack_helper_v1_EthtoolSettingsReply__Output>): grpc.ClientUnaryCall;
   GetEthtoolSettings(argument: _ethtrack_helper_v1_EthtoolSettingsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_ethtrack_helper_v1_EthtoolSettingsReply__Output>): grpc.ClientUnaryCall;
   GetEthtoolSettings(argument: _ethtrack_helper_v1_EthtoolSettingsRequest, callback: grpc.requestCallback<_ethtrack_helper_v1_EthtoolSettingsReply__Output>): grpc.ClientUnaryCall;
   /**
-   * Channels, rings, coalescing, pause and FEC over ethtool netlink: one
-   * dump per kind asked for, so a device that lacks a kind costs nothing.
+   * Channels, rings, coalescing, pause, FEC, link state and link modes over
+   * ethtool netlink: one dump per kind asked for, so a device that lacks a
+   * kind costs nothing.
    */
   getEthtoolSettings(argument: _ethtrack_helper_v1_EthtoolSettingsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_ethtrack_helper_v1_EthtoolSettingsReply__Output>): grpc.ClientUnaryCall;
   getEthtoolSettings(argument: _ethtrack_helper_v1_EthtoolSettingsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_ethtrack_helper_v1_EthtoolSettingsReply__Output>): grpc.ClientUnaryCall;
@@ -208,8 +210,9 @@ export interface HelperHandlers extends grpc.UntypedServiceImplementation {
   GetConntrackSummary: grpc.handleUnaryCall<_ethtrack_helper_v1_ConntrackSummaryRequest__Output, _ethtrack_helper_v1_ConntrackSummary>;
   
   /**
-   * Channels, rings, coalescing, pause and FEC over ethtool netlink: one
-   * dump per kind asked for, so a device that lacks a kind costs nothing.
+   * Channels, rings, coalescing, pause, FEC, link state and link modes over
+   * ethtool netlink: one dump per kind asked for, so a device that lacks a
+   * kind costs nothing.
    */
   GetEthtoolSettings: grpc.handleUnaryCall<_ethtrack_helper_v1_EthtoolSettingsRequest__Output, _ethtrack_helper_v1_EthtoolSettingsReply>;
   
