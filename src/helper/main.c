@@ -197,6 +197,8 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		/* Hidden, for tests: proves the seccomp filter kills the process. */
 		{ "seccomp-test-violation", no_argument, NULL, 'X' },
+		/* Hidden, for tests: a tiny DESTROY events buffer forces overruns. */
+		{ "test-event-rcvbuf", required_argument, NULL, 'R' },
 		{ 0 },
 	};
 	const char *socket_path = NULL;
@@ -232,6 +234,17 @@ int main(int argc, char **argv)
 		case 'X':
 			seccomp_test_violation();
 			break;
+		case 'R': {
+			char *end;
+			errno = 0;
+			long bytes = strtol(optarg, &end, 10);
+			if (errno || *optarg == '\0' || *end != '\0' || bytes < 1 || bytes > INT32_MAX) {
+				log_msg(0, "--test-event-rcvbuf %s: not a byte count", optarg);
+				return 2;
+			}
+			ct_events_test_rcvbuf((int)bytes);
+			break;
+		}
 		default:
 			usage(stderr);
 			return 2;

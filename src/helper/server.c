@@ -71,6 +71,8 @@ static struct method methods[] = {
 	  .unary = conntrack_get_breakdown },
 	{ .path = "/ethtrack.helper.v1.Helper/DumpConntrack", .stream = conntrack_dump },
 	{ .path = "/ethtrack.helper.v1.Helper/DeleteConntrack", .unary = conntrack_delete },
+	{ .path = "/ethtrack.helper.v1.Helper/GetFlows", .unary = conntrack_get_flows },
+	{ .path = "/ethtrack.helper.v1.Helper/EvictFlows", .unary = conntrack_evict_flows },
 	{ .path = "/grpc.health.v1.Health/Check", .unary = health_check },
 };
 #define N_METHODS (sizeof(methods) / sizeof(methods[0]))
