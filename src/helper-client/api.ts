@@ -16,6 +16,9 @@ export type { ConntrackSummary__Output as ConntrackSummary } from './generated/e
 export type { Counter__Output as Counter } from './generated/ethtrack/helper/v1/Counter';
 export type { CpuStats__Output as CpuStats } from './generated/ethtrack/helper/v1/CpuStats';
 export type { EthtoolStatsReply__Output as EthtoolStatsReply } from './generated/ethtrack/helper/v1/EthtoolStatsReply';
+export type { EvictFlowsReply__Output as EvictFlowsReply } from './generated/ethtrack/helper/v1/EvictFlowsReply';
+export type { FlowSum__Output as FlowSum } from './generated/ethtrack/helper/v1/FlowSum';
+export type { FlowsReply__Output as FlowsReply } from './generated/ethtrack/helper/v1/FlowsReply';
 export type { HelperInfo__Output as HelperInfo } from './generated/ethtrack/helper/v1/HelperInfo';
 export type { Interface__Output as NetInterface } from './generated/ethtrack/helper/v1/Interface';
 export type {

@@ -10,6 +10,8 @@ import type {
   ConntrackEntryBatch,
   ConntrackSummary,
   EthtoolStatsReply,
+  EvictFlowsReply,
+  FlowsReply,
   HelperInfo,
   ListInterfacesReply,
   StatsQuery,
@@ -29,4 +31,8 @@ export interface HelperApi {
   /** DumpConntrack as encoded ConntrackEntryBatch messages, for ConntrackDumpDecoder. */
   dumpConntrackEncoded(batchSize: number, deadlineMs: number): AsyncGenerator<Buffer>;
   dumpConntrack(batchSize: number, deadlineMs: number): AsyncGenerator<ConntrackEntryBatch>;
+  /** The flows cycle: deltas since the last call, summed per (protocol, peer, port) in the helper's flow table. */
+  getFlows(generation: number, deadlineMs: number): Promise<FlowsReply>;
+  /** The GC pass over the helper's flow table. */
+  evictFlows(): Promise<EvictFlowsReply>;
 }

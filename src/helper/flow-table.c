@@ -499,8 +499,9 @@ uint64_t flow_reset(enum flow_start start)
 	if (t.sums)
 		memset(t.sums, 0, t.cap_sums * sizeof(*t.sums));
 	t.n_sums = 0;
+	/* 52 bits: the service reads it as a JavaScript number. */
 	do
-		t.generation = now_ns(CLOCK_REALTIME) ^ (uint64_t)(uintptr_t)&t;
+		t.generation = (now_ns(CLOCK_REALTIME) ^ (uint64_t)(uintptr_t)&t) & ((1ULL << 52) - 1);
 	while (t.generation == 0 || t.generation == old);
 	return t.generation;
 }

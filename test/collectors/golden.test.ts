@@ -36,7 +36,7 @@ describe('golden expositions from recorded helper replies', () => {
 
   before(async () => {
     replay = new ReplayHelper();
-    expositions = await renderJobs(goldenJobs(replay.recording.localAddresses), replay);
+    expositions = await renderJobs(goldenJobs(), replay);
   });
 
   it('renders one exposition per collector job, each with a golden file', () => {
