@@ -18,7 +18,7 @@ import {
   until,
 } from '../support/conntrack';
 import { listenForDestroys } from '../support/conntrack-events';
-import { run, sleep } from '../support/exec';
+import { run } from '../support/exec';
 import { Exporter, HELPER_ASAN, ROOT } from '../support/exporter';
 import { type ParsedSample, parseExposition, sampleValue, select } from '../support/exposition';
 import { type Netns, withNetns } from '../support/netns';
