@@ -11,7 +11,8 @@
 //            service and the helper must stay flat.
 //
 // Options (environment): BENCH_PAIRS (64), BENCH_QUEUES (64), BENCH_CT (250000),
-// BENCH_SOAK_SECONDS (120), BENCH_ONLY (ethtool|conntrack|soak, comma list).
+// BENCH_SOAK_SECONDS (120), BENCH_ONLY (ethtool|conntrack|flows|soak, comma list);
+// bench/flows.ts adds BENCH_CHURN_SECONDS (600).
 
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -22,6 +23,7 @@ import { run, sleep } from '../test/support/exec';
 import { Exporter, HELPER, ROOT } from '../test/support/exporter';
 import { parseExposition, sampleValue } from '../test/support/exposition';
 import { Netns } from '../test/support/netns';
+import { benchFlows } from './flows';
 
 const PAIRS = Number(process.env.BENCH_PAIRS ?? 64);
 const QUEUES = Number(process.env.BENCH_QUEUES ?? 64);
@@ -325,6 +327,7 @@ async function main(): Promise<void> {
   console.log(`ethtrack benchmarks, ${new Date().toISOString()}, ${os.cpus().length} CPUs, kernel ${os.release()}`);
   if (ONLY.has('ethtool')) await benchEthtool();
   if (ONLY.has('conntrack')) await benchConntrack();
+  if (ONLY.has('conntrack') || ONLY.has('flows')) await benchFlows(); // bench/flows.ts
   if (ONLY.has('soak')) await benchSoak();
 }
 

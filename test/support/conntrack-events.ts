@@ -3,7 +3,7 @@
 // final accounting as the kernel sent it.
 
 import { spawn } from 'node:child_process';
-import { sleep } from './exec';
+import { run, sleep } from './exec';
 import type { Netns } from './netns';
 
 export interface DestroyedEntry {
@@ -42,20 +42,35 @@ export function parseDestroyLine(line: string): DestroyedEntry | undefined {
   };
 }
 
-/** Listens for DESTROY events in the namespace until `stop()`, which returns what it heard. */
+/**
+ * Listens for DESTROY events in the namespace until `stop()`, which returns
+ * what it heard, and throws if conntrack reported losing events.
+ *
+ * conntrack-tools 1.4.7 applies --buffer-size to its request socket, not to
+ * the event socket, which keeps net.core.rmem_default (some 200 events);
+ * so the default is raised while the event socket is created, then restored.
+ */
 export async function listenForDestroys(ns: Netns): Promise<{ stop: () => Promise<DestroyedEntry[]> }> {
-  const [command, argv] = ns.wrap('conntrack', ['-E', '-e', 'DESTROY', '-o', 'extended', '-b', '33554432']);
+  const rmemDefault = (await run('sysctl', ['-n', 'net.core.rmem_default'])).trim();
+  await run('sysctl', ['-qw', 'net.core.rmem_default=33554432']);
+  const [command, argv] = ns.wrap('conntrack', ['-E', '-e', 'DESTROY', '-o', 'extended']);
   const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
+  let err = '';
   child.stdout.on('data', (chunk: Buffer) => {
     out += chunk.toString();
   });
+  child.stderr.on('data', (chunk: Buffer) => {
+    err += chunk.toString();
+  });
   await sleep(300); // subscribed before the caller makes traffic
+  await run('sysctl', ['-qw', `net.core.rmem_default=${rmemDefault}`]);
   return {
     stop: async () => {
       await sleep(500); // the last events printed
       child.kill('SIGTERM');
       await new Promise((resolve) => child.once('exit', resolve));
+      if (/ENOBUFS/.test(err)) throw new Error(`conntrack -E lost events: ${err}`);
       return out
         .split('\n')
         .map(parseDestroyLine)
