@@ -205,7 +205,7 @@ static void parse_timestamp(const struct nlattr *nest, struct ct_entry *e)
 	}
 }
 
-void parse_entry(const struct nlmsghdr *nlh, struct ct_entry *e)
+static void parse(const struct nlmsghdr *nlh, struct ct_entry *e, bool reply)
 {
 	const struct nfgenmsg *nfg = mnl_nlmsg_get_payload(nlh);
 	const struct nlattr *a;
@@ -219,7 +219,10 @@ void parse_entry(const struct nlmsghdr *nlh, struct ct_entry *e)
 			e->key.proto = e->orig.proto;
 			e->orig_attr = a;
 			break;
-		case CTA_TUPLE_REPLY: parse_tuple(a, &e->reply); break;
+		case CTA_TUPLE_REPLY:
+			if (reply)
+				parse_tuple(a, &e->reply);
+			break;
 		case CTA_STATUS: attr_be32(a, &e->key.status); break;
 		case CTA_PROTOINFO: parse_protoinfo(a, &e->key); break;
 		case CTA_ZONE: attr_be16(a, &e->key.zone); break;
@@ -237,6 +240,16 @@ void parse_entry(const struct nlmsghdr *nlh, struct ct_entry *e)
 		case CTA_TIMESTAMP: parse_timestamp(a, e); break;
 		}
 	}
+}
+
+void parse_entry(const struct nlmsghdr *nlh, struct ct_entry *e)
+{
+	parse(nlh, e, true);
+}
+
+void parse_entry_orig(const struct nlmsghdr *nlh, struct ct_entry *e)
+{
+	parse(nlh, e, false);
 }
 
 /* SPEC's state: the protocol's own state for tcp/sctp/dccp, else derived

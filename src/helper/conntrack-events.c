@@ -68,7 +68,7 @@ static void apply(const struct nlmsghdr *nlh)
 	if (nlh->nlmsg_type != ((NFNL_SUBSYS_CTNETLINK << 8) | IPCTNL_MSG_CT_DELETE) ||
 	    nlh->nlmsg_len < mnl_nlmsg_size(sizeof(struct nfgenmsg)))
 		return;
-	parse_entry(nlh, &e);
+	parse_entry_orig(nlh, &e);
 	pthread_mutex_lock(&flow_lock);
 	flow_destroyed(&e);
 	pthread_mutex_unlock(&flow_lock);

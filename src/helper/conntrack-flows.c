@@ -39,7 +39,7 @@ static int flows_cb(const struct nlmsghdr *nlh, void *arg)
 	struct ct_entry e;
 
 	(void)arg;
-	parse_entry(nlh, &e);
+	parse_entry_orig(nlh, &e);
 	pthread_mutex_lock(&flow_lock);
 	flow_observe(&e);
 	pthread_mutex_unlock(&flow_lock);

@@ -126,6 +126,8 @@ struct ct_entry {
 
 void parse_key(const struct nlmsghdr *nlh, struct ct_key *k);
 void parse_entry(const struct nlmsghdr *nlh, struct ct_entry *e);
+/* The same without the reply tuple, which the flow table never reads. */
+void parse_entry_orig(const struct nlmsghdr *nlh, struct ct_entry *e);
 enum state_slot key_state(const struct ct_key *k);
 
 /* Counts by family/protocol/state, shared by breakdown and delete. */

@@ -54,6 +54,7 @@ static struct {
 	struct flow_rec **chunks;
 	uint32_t n_chunks, cap_chunks;
 	uint32_t used, free_head, n_records;
+	uint32_t hint; /* where flow_observe() looks first */
 	uint32_t *buckets;
 	uint32_t n_buckets;
 	uint32_t *dead; /* records to sweep; may repeat one */
@@ -324,10 +325,19 @@ void flow_observe(const struct ct_entry *e)
 		return;
 	t.stats.entries++;
 	t.stats.accounting |= e->has_counters;
-	uint32_t *link = find_link(e);
-	uint32_t i = *link;
+	uint32_t *link = NULL;
+	uint32_t i = 0;
 	struct flow_rec *r;
 
+	/* Dumps walk the kernel's hash in the same order each time, and records
+	 * are allocated in the order of the first: the record after the last one
+	 * found is usually this entry's, read without touching the hash. */
+	if (t.hint && t.hint <= t.used && !(rec(t.hint)->flags & F_FREE) && same_key(rec(t.hint), e))
+		i = t.hint;
+	if (!i) {
+		link = find_link(e);
+		i = *link;
+	}
 	if (i) {
 		r = rec(i);
 		if (r->flags & F_DEAD) {
@@ -359,6 +369,7 @@ void flow_observe(const struct ct_entry *e)
 	r->gen = t.gen;
 	r->flags = (uint8_t)((r->flags & 0x0f) | idle_class(e) << 4);
 	t.stats.tracked++;
+	t.hint = i + 1;
 }
 
 static void mark_dead(uint32_t i)
@@ -491,7 +502,7 @@ uint64_t flow_reset(enum flow_start start)
 	} else {
 		memset(t.buckets, 0, t.n_buckets * sizeof(*t.buckets));
 	}
-	t.used = t.free_head = t.n_records = t.n_dead = 0;
+	t.used = t.free_head = t.n_records = t.n_dead = t.hint = 0;
 	t.gen = t.complete_gen = 0;
 	t.initial = true;
 	t.start = start;
