@@ -77,14 +77,13 @@ export class FlowSeries {
   }
 
   add(sum: FlowDelta, now: number): void {
-    if (sum.origBytes + sum.origPackets + sum.replyBytes + sum.replyPackets === 0) return;
     const port = PORTED.has(sum.protocol) ? String(sum.port) : '';
     const series = this.seriesFor(protocolName(sum.protocol), formatAddress(sum.peer), port, now);
     series.origBytes += sum.origBytes;
     series.origPackets += sum.origPackets;
     series.replyBytes += sum.replyBytes;
     series.replyPackets += sum.replyPackets;
-    series.lastChange = now;
+    if (sum.origBytes + sum.origPackets + sum.replyBytes + sum.replyPackets > 0) series.lastChange = now;
   }
 
   /** Removes series idle for SERIES_IDLE_MS; returns how many. */

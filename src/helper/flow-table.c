@@ -280,8 +280,9 @@ void flow_sums_drain(void (*fn)(const struct flow_sum *sum, void *arg), void *ar
 
 /* The entry's counters minus the record's, into the sums; the record takes
  * the entry's. A counter below the record's is a new entry under a reused
- * key: counted from zero. */
-static void count(struct flow_rec *r, const struct ct_entry *e)
+ * key: counted from zero. A new entry's sum is sent even at zero, so its
+ * series exists from the first cycle that sees it. */
+static void count(struct flow_rec *r, const struct ct_entry *e, bool fresh)
 {
 	const uint64_t now[4] = { e->orig_bytes, e->orig_packets, e->reply_bytes, e->reply_packets };
 	uint64_t *was[4] = { &r->orig_bytes, &r->orig_packets, &r->reply_bytes, &r->reply_packets };
@@ -293,10 +294,10 @@ static void count(struct flow_rec *r, const struct ct_entry *e)
 		moved |= d[k] != 0;
 		*was[k] = now[k];
 	}
-	if (moved) {
+	if (moved || fresh)
 		add_sum(e, d);
+	if (moved)
 		r->last_change = now_s();
-	}
 }
 
 static void take_baseline(struct flow_rec *r, const struct ct_entry *e)
@@ -345,16 +346,16 @@ void flow_observe(const struct ct_entry *e)
 				return; /* a snapshot taken before the DESTROY we applied */
 			r->flags &= (uint8_t)~F_DEAD; /* the key reused after it died */
 			zero_counters(r);
-			count(r, e);
+			count(r, e, true);
 		} else if (r->flags & F_DORMANT) {
 			if (unchanged(r, e)) {
 				r->gen = t.gen;
 				return;
 			}
 			r->flags &= (uint8_t)~F_DORMANT;
-			count(r, e);
+			count(r, e, false);
 		} else {
-			count(r, e);
+			count(r, e, false);
 		}
 	} else {
 		if (!(i = insert(e, link)))
@@ -364,7 +365,7 @@ void flow_observe(const struct ct_entry *e)
 		if (t.initial && t.start == FLOW_BASELINE)
 			take_baseline(r, e);
 		else
-			count(r, e);
+			count(r, e, true);
 	}
 	r->gen = t.gen;
 	r->flags = (uint8_t)((r->flags & 0x0f) | idle_class(e) << 4);
@@ -397,9 +398,10 @@ void flow_destroyed(const struct ct_entry *e)
 
 	if (i) {
 		r = rec(i);
-		if (r->flags & F_DEAD)
+		bool fresh = r->flags & F_DEAD;
+		if (fresh)
 			zero_counters(r); /* a later entry under the key, never dumped */
-		count(r, e);
+		count(r, e, fresh);
 	} else {
 		if (!(i = insert(e, link)))
 			return;
@@ -407,7 +409,7 @@ void flow_destroyed(const struct ct_entry *e)
 		if (t.initial && t.start == FLOW_BASELINE)
 			take_baseline(r, e);
 		else
-			count(r, e);
+			count(r, e, true);
 	}
 	r->flags = (uint8_t)((r->flags & ~F_DORMANT) | F_DEAD);
 	r->gen = t.gen;
