@@ -192,6 +192,63 @@ describe('flows: entries that end between two cycles', () => {
     }));
 });
 
+/** In a: one tcp connection to b:8000 held open, sending `bytes` every 200 ms for `seconds`, then idle until killed. */
+const LONG_LIVED = `
+import socket, sys, time
+c = socket.create_connection((sys.argv[1], 8000))
+end = time.time() + float(sys.argv[2])
+while time.time() < end:
+    c.sendall(b'z' * int(sys.argv[3])); time.sleep(0.2)
+time.sleep(3600)
+`;
+
+describe('flows: long-lived connections', () => {
+  it('equal conntrack -L accounting across cycles while they carry traffic, and never drop', () =>
+    withNetns(['fe-long-a', 'fe-long-b'], async (a, b) => {
+      await trackConnections(a, { accounting: true });
+      await linkPair(a, b);
+      const server = background(b, '/usr/bin/python3', ['-c', SERVER]);
+      const args = ['--collector.flows', '--collector.flows.schedule=* * * * * *'];
+      try {
+        await until('the server in b', () => a.exec('bash', ['-c', `exec 3<>/dev/tcp/${B4}/8002`]));
+        await withExporter(args, a, async (exporter) => {
+          const clients = [1000, 3000].map((size) =>
+            background(a, '/usr/bin/python3', ['-c', LONG_LIVED, B4, '5', String(size)]),
+          );
+          try {
+            let last = new Map<string, { bytes: number; packets: number }>();
+            for (let cycle = 0; cycle < 5; cycle++) {
+              await exporter.waitForCycle('flows', Date.now() + 50);
+              const now = exportedFlows(await scrape(exporter));
+              assertNeverDown(last, now);
+              last = now;
+            }
+            await until('the senders went idle', async () => {
+              const before = flowOracle(await listEntries(a), new Set([A4, A6]));
+              await new Promise((resolve) => setTimeout(resolve, 500));
+              const after = flowOracle(await listEntries(a), new Set([A4, A6]));
+              assert.deepEqual(after, before);
+            });
+            await exporter.waitForCycle('flows', Date.now() + 50);
+            const listed = await listEntries(a);
+            const expected = flowOracle(listed, new Set([A4, A6]));
+            assert.ok((expected.get(`original|tcp|${B4}|8000`)?.bytes ?? 0) > 20_000, 'the connections carried data');
+            assert.deepEqual(exportedFlows(await scrape(exporter)), expected);
+            assert.equal(
+              sampleValue(await scrape(exporter), 'ethtrack_flow_tracked'),
+              listed.length,
+              'every entry tracked',
+            );
+          } finally {
+            for (const client of clients) client.stop();
+          }
+        });
+      } finally {
+        server.stop();
+      }
+    }));
+});
+
 describe('flows: the events socket', () => {
   it('does not exist with the defaults (flows off, prune off), and joins only the DESTROY group with flows on', () =>
     withNetns(['fe-sock'], async (ns) => {
