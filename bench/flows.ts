@@ -205,16 +205,17 @@ async function benchChurn(): Promise<void> {
       const alive: number[] = [];
       let created = 0;
       let deleted = 0;
+      /** ct-fill's count of what the kernel accepted ("created=N failed=M"); it exits 1 on any failure. */
+      const fill = async (args: string[]) => {
+        const out = await ns.exec(CT_FILL, args).catch((err: Error & { stdout?: string }) => err.stdout ?? '');
+        return Number(/created=(\d+)/.exec(out)?.[1] ?? 0);
+      };
       while (Date.now() - start < CHURN_SECONDS * 1000) {
         const tick = Date.now();
-        await ns.exec(CT_FILL, [String(CHURN_PER_SECOND), '600', String(next)]);
+        created += await fill([String(CHURN_PER_SECOND), '600', String(next)]);
         alive.push(next);
         next += CHURN_PER_SECOND;
-        created += CHURN_PER_SECOND;
-        if (alive.length > 5) {
-          await ns.exec(CT_FILL, [String(CHURN_PER_SECOND), '600', String(alive.shift()), 'delete']);
-          deleted += CHURN_PER_SECOND;
-        }
+        if (alive.length > 5) deleted += await fill([String(CHURN_PER_SECOND), '600', String(alive.shift()), 'delete']);
         samples.push([(Date.now() - start) / 1000, rssOf(servicePid), rssOf(helperPid)]);
         await sleep(Math.max(0, 1000 - (Date.now() - tick)));
       }
@@ -291,5 +292,5 @@ export async function benchFlows(): Promise<void> {
       ((r.helperRss - r.helperIdleRss) / r.entries).toFixed(0),
     ]),
   ]);
-  if (CHURN_SECONDS > 0) await benchChurn();
+  if (CHURN_SECONDS > 0) await withConntrackMax(300_000, benchChurn);
 }

@@ -124,6 +124,7 @@ export class FlowsCollector implements Collector {
   private lostSeen = 0;
   private eventsLost = 0;
   private warnedAccounting = false;
+  private warnedEvents = false;
   private helper: HelperApi | undefined;
 
   constructor(
@@ -161,6 +162,13 @@ export class FlowsCollector implements Collector {
     if (reply.generation !== this.generation) {
       this.generation = reply.generation;
       this.lostSeen = 0;
+    }
+    if (!reply.events && !this.warnedEvents) {
+      this.warnedEvents = true;
+      this.logger.warn(
+        'the helper could not subscribe to conntrack DESTROY events; entries that end between cycles are counted only up to their last dump',
+        { collector: this.name },
+      );
     }
     if (reply.baselined > 0) {
       this.logger.info('helper restarted: conntrack entries taken as the flow baseline, not counted again', {

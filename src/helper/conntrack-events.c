@@ -106,8 +106,13 @@ int ct_events_start(void)
 	int rc = events_join(ev.nl);
 	if (rc == 0 && events_rcvbuf(ev.nl, ev.rcvbuf) < 0)
 		log_msg(errno, "SO_RCVBUFFORCE %d on the conntrack events socket", ev.rcvbuf);
-	if (rc == 0)
-		rc = pthread_create(&ev.thread, NULL, events_loop, NULL) == 0 ? 0 : -1;
+	if (rc == 0) {
+		int e = pthread_create(&ev.thread, NULL, events_loop, NULL);
+		if (e) {
+			errno = e;
+			rc = -1;
+		}
+	}
 	if (rc < 0) {
 		int e = errno;
 		mnl_socket_close(ev.nl);
