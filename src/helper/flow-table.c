@@ -24,7 +24,6 @@
 #define CHUNK_SHIFT 16u
 #define CHUNK_RECORDS (1u << CHUNK_SHIFT)
 #define BUCKETS_MIN 4096u
-#define SUMS_MIN 1024u
 
 enum { F_DEAD = 1, F_DORMANT = 2, F_FREE = 4 };
 /* Idle timeouts of SPEC's GC policy, by the class kept in flags >> 4. */
@@ -59,8 +58,6 @@ static struct {
 	uint32_t n_buckets;
 	uint32_t *dead; /* records to sweep; may repeat one */
 	uint32_t n_dead, cap_dead;
-	struct flow_sum *sums;
-	uint32_t n_sums, cap_sums;
 	struct flow_stats stats;
 } t;
 
@@ -74,7 +71,7 @@ static uint32_t now_s(void)
 	return (uint32_t)(now_ns(CLOCK_MONOTONIC) / 1000000000u);
 }
 
-static uint32_t mix(uint64_t x)
+uint32_t flow_mix(uint64_t x)
 {
 	x ^= x >> 33;
 	x *= 0xff51afd7ed558ccdULL;
@@ -86,7 +83,7 @@ static uint32_t mix(uint64_t x)
 
 static uint32_t key_hash(uint32_t id, uint16_t sport, uint16_t dport, uint16_t zone, uint8_t proto)
 {
-	return mix((uint64_t)id << 32 ^ (uint64_t)sport << 16 ^ dport ^ (uint64_t)zone << 40 ^
+	return flow_mix((uint64_t)id << 32 ^ (uint64_t)sport << 16 ^ dport ^ (uint64_t)zone << 40 ^
 		   (uint64_t)proto << 56);
 }
 
@@ -202,80 +199,6 @@ static uint8_t idle_class(const struct ct_entry *e)
 	}
 }
 
-/* ---- pending sums: open addressing, cleared by each reply ---- */
-
-static uint32_t sum_hash(uint8_t family, uint8_t proto, uint16_t port, const uint8_t *peer)
-{
-	uint64_t a, b;
-
-	memcpy(&a, peer, 8);
-	memcpy(&b, peer + 8, 8);
-	return mix(a ^ mix(b) ^ (uint64_t)family << 32 ^ (uint64_t)proto << 40 ^ (uint64_t)port << 48);
-}
-
-static struct flow_sum *sum_probe(struct flow_sum *sums, uint32_t cap, const struct flow_sum *key)
-{
-	uint32_t k = sum_hash(key->family, key->proto, key->port, key->peer) & (cap - 1);
-
-	for (;; k = (k + 1) & (cap - 1)) {
-		struct flow_sum *s = &sums[k];
-		if (!s->used || (s->family == key->family && s->proto == key->proto &&
-				 s->port == key->port && memcmp(s->peer, key->peer, 16) == 0))
-			return s;
-	}
-}
-
-static bool grow_sums(void)
-{
-	uint32_t cap = t.cap_sums ? t.cap_sums * 2 : SUMS_MIN;
-	struct flow_sum *sums = calloc(cap, sizeof(*sums));
-
-	if (!sums)
-		return false;
-	for (uint32_t k = 0; k < t.cap_sums; k++)
-		if (t.sums[k].used)
-			*sum_probe(sums, cap, &t.sums[k]) = t.sums[k];
-	free(t.sums);
-	t.sums = sums;
-	t.cap_sums = cap;
-	return true;
-}
-
-/* SPEC's peer: the other side; when both are local, the original destination. */
-static void add_sum(const struct ct_entry *e, const uint64_t d[4])
-{
-	const struct ct_tuple *o = &e->orig;
-	bool ported = o->proto == IPPROTO_TCP || o->proto == IPPROTO_UDP || o->proto == IPPROTO_SCTP;
-	const uint8_t *peer = local_address(o->dst, o->addr_len) && !local_address(o->src, o->addr_len)
-				      ? o->src
-				      : o->dst;
-	struct flow_sum key = { .used = 1, .family = e->key.family, .proto = o->proto,
-				.addr_len = o->addr_len, .port = ported ? o->dport : 0 };
-
-	memcpy(key.peer, peer, o->addr_len);
-	if ((t.n_sums + 1) * 2 > t.cap_sums && !grow_sums())
-		return;
-	struct flow_sum *s = sum_probe(t.sums, t.cap_sums, &key);
-	if (!s->used) {
-		*s = key;
-		t.n_sums++;
-	}
-	s->orig_bytes += d[0];
-	s->orig_packets += d[1];
-	s->reply_bytes += d[2];
-	s->reply_packets += d[3];
-}
-
-void flow_sums_drain(void (*fn)(const struct flow_sum *sum, void *arg), void *arg)
-{
-	for (uint32_t k = 0; k < t.cap_sums; k++)
-		if (t.sums[k].used)
-			fn(&t.sums[k], arg);
-	if (t.sums)
-		memset(t.sums, 0, t.cap_sums * sizeof(*t.sums));
-	t.n_sums = 0;
-}
-
 /* ---- counting ---- */
 
 /* The entry's counters minus the record's, into the sums; the record takes
@@ -295,7 +218,7 @@ static void count(struct flow_rec *r, const struct ct_entry *e, bool fresh)
 		*was[k] = now[k];
 	}
 	if (moved || fresh)
-		add_sum(e, d);
+		flow_sum_add(e, d);
 	if (moved)
 		r->last_change = now_s();
 }
@@ -509,9 +432,7 @@ uint64_t flow_reset(enum flow_start start)
 	t.initial = true;
 	t.start = start;
 	memset(&t.stats, 0, sizeof(t.stats));
-	if (t.sums)
-		memset(t.sums, 0, t.cap_sums * sizeof(*t.sums));
-	t.n_sums = 0;
+	flow_sums_clear();
 	/* 52 bits: the service reads it as a JavaScript number. */
 	do
 		t.generation = (now_ns(CLOCK_REALTIME) ^ (uint64_t)(uintptr_t)&t) & ((1ULL << 52) - 1);
@@ -522,6 +443,6 @@ uint64_t flow_reset(enum flow_start start)
 size_t flow_table_bytes(void)
 {
 	return (size_t)t.n_chunks * CHUNK_RECORDS * sizeof(struct flow_rec) +
-	       (size_t)t.n_buckets * sizeof(uint32_t) + (size_t)t.cap_sums * sizeof(struct flow_sum) +
+	       (size_t)t.n_buckets * sizeof(uint32_t) + flow_sums_bytes() +
 	       (size_t)t.cap_dead * sizeof(uint32_t) + (size_t)t.cap_chunks * sizeof(void *);
 }

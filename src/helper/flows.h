@@ -1,5 +1,6 @@
 /* What the flows RPCs share (SPEC "Conntrack GC policy", the flows metrics):
- * the per-entry flow table (flow-table.c), the DESTROY events reader
+ * the per-entry flow table (flow-table.c) and its pending sums (flow-sums.c),
+ * the DESTROY events reader
  * (conntrack-events.c) and this node's addresses (local-addresses.c). The
  * handlers are in conntrack-flows.c.
  *
@@ -72,9 +73,19 @@ struct flow_sum {
 	uint64_t orig_bytes, orig_packets, reply_bytes, reply_packets;
 };
 
+size_t flow_table_bytes(void);
+/* A 64-to-32-bit hash mix, shared by the table and the sums. */
+uint32_t flow_mix(uint64_t x);
+
+/* ---- flow-sums.c: the pending sums */
+
+/* Adds deltas (orig bytes, orig packets, reply bytes, reply packets) to the
+ * sum of the entry's protocol, peer and port. */
+void flow_sum_add(const struct ct_entry *e, const uint64_t d[4]);
 /* Calls fn for every pending sum, then clears them. */
 void flow_sums_drain(void (*fn)(const struct flow_sum *sum, void *arg), void *arg);
-size_t flow_table_bytes(void);
+void flow_sums_clear(void);
+size_t flow_sums_bytes(void);
 
 /* ---- conntrack-events.c: the DESTROY subscription and its thread */
 
