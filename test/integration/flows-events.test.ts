@@ -61,6 +61,7 @@ for i in range(n):
     tcp(8000, 100 + i, True)
     tcp(8002, 200 + i, False)
     u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.settimeout(2)
+    u.bind(('0.0.0.0', 41000 + i))  # an ephemeral port could repeat, and two flows share one entry
     u.sendto(b'u' * (50 + i), (b, 9999)); u.recvfrom(65536); u.close()
 `;
 
@@ -246,6 +247,49 @@ describe('flows: long-lived connections', () => {
       } finally {
         server.stop();
       }
+    }));
+});
+
+/** In a: `count` datagrams to b:9999 from one fixed source port, so the conntrack tuple repeats. */
+const FIXED_PORT_UDP = `
+import socket, sys
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+u.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+u.bind(('0.0.0.0', 40404))
+for i in range(int(sys.argv[2])): u.sendto(b'r' * 64, (sys.argv[1], 9999))
+`;
+
+describe('flows: a tuple the kernel tracks again', () => {
+  it('counts an entry recreated under the same tuple (and, where the kernel reuses it, the same id) as a new entry', () =>
+    withNetns(['fe-reuse-a', 'fe-reuse-b'], async (a, b) => {
+      await trackConnections(a, { accounting: true });
+      await linkPair(a, b);
+      const args = ['--collector.flows', '--collector.flows.schedule=* * * * * *'];
+      await withExporter(args, a, async (exporter) => {
+        await exporter.waitForCycle('flows', Date.now() + 50);
+        const key = `original|udp|${B4}|9999`;
+        const ids: string[] = [];
+        const idOf = async () =>
+          /id=(\d+)/.exec(await a.exec('conntrack', ['-L', '-p', 'udp', '--sport', '40404', '-o', 'id']))?.[1] ?? '';
+        // First life: 3 datagrams, seen by a cycle, then deleted.
+        await a.exec('python3', ['-c', FIXED_PORT_UDP, B4, '3']);
+        ids.push(await idOf());
+        await exporter.waitForCycle('flows', Date.now() + 50);
+        assert.equal(exportedFlows(await scrape(exporter)).get(key)?.packets, 3);
+        await a.exec('conntrack', ['-D', '-p', 'udp', '--sport', '40404']);
+        // Second life, same tuple: 2 datagrams, then deleted before any cycle sees it... or after.
+        await a.exec('python3', ['-c', FIXED_PORT_UDP, B4, '2']);
+        ids.push(await idOf());
+        await exporter.waitForCycle('flows', Date.now() + 50);
+        assert.equal(exportedFlows(await scrape(exporter)).get(key)?.packets, 5, `ids ${ids.join(', ')}`);
+        // Third life: 4 datagrams; its first reading is below the second life's last one.
+        await a.exec('conntrack', ['-D', '-p', 'udp', '--sport', '40404']);
+        await a.exec('python3', ['-c', FIXED_PORT_UDP, B4, '4']);
+        ids.push(await idOf());
+        await exporter.waitForCycle('flows', Date.now() + 50);
+        const flows = exportedFlows(await scrape(exporter)).get(key);
+        assert.deepEqual(flows, { packets: 9, bytes: 9 * (64 + 28) }, `ids ${ids.join(', ')}`);
+      });
     }));
 });
 
