@@ -3,11 +3,17 @@
  * per send, for the breakdown benchmark (conntrack -I is one process per
  * entry and far too slow for 250,000).
  *
- *   ct-fill count [timeout-seconds]
+ *   ct-fill count [timeout-seconds [first]]
+ *
+ * first numbers the entries from there (default 0), so the churn benchmark
+ * can add fresh tuples every second beside a filled table; a fourth
+ * argument "delete" deletes those entries instead (IPCTNL_MSG_CT_DELETE by
+ * tuple), which is how it ends them at a known rate.
  *
  * Mix per 20 entries: 11 tcp in rotating states, 6 udp (unreplied, replied,
  * assured), 2 icmp; every seventh entry is IPv6. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,7 +69,7 @@ static void put_tuple(struct nlmsghdr *nlh, uint16_t type, int family, const voi
 }
 
 /* Appends the i-th entry's CT_NEW message at buf. */
-static struct nlmsghdr *put_entry(void *buf, uint32_t i, uint32_t seq, uint32_t timeout)
+static struct nlmsghdr *put_entry(void *buf, uint32_t i, uint32_t seq, uint32_t timeout, bool delete)
 {
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	int family = i % 7 == 3 ? AF_INET6 : AF_INET;
@@ -72,8 +78,8 @@ static struct nlmsghdr *put_entry(void *buf, uint32_t i, uint32_t seq, uint32_t 
 	uint8_t src[16] = { 0 }, dst[16] = { 0 };
 	uint32_t status = 0;
 
-	nlh->nlmsg_type = (NFNL_SUBSYS_CTNETLINK << 8) | IPCTNL_MSG_CT_NEW;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_CREATE | NLM_F_EXCL | NLM_F_ACK;
+	nlh->nlmsg_type = (NFNL_SUBSYS_CTNETLINK << 8) | (delete ? IPCTNL_MSG_CT_DELETE : IPCTNL_MSG_CT_NEW);
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | (delete ? 0 : NLM_F_CREATE | NLM_F_EXCL);
 	nlh->nlmsg_seq = seq;
 	struct nfgenmsg *nfg = mnl_nlmsg_put_extra_header(nlh, sizeof(*nfg));
 	nfg->nfgen_family = (uint8_t)family;
@@ -105,6 +111,8 @@ static struct nlmsghdr *put_entry(void *buf, uint32_t i, uint32_t seq, uint32_t 
 	uint16_t sport = (uint16_t)(1024 + i % 50000), dport = proto == IPPROTO_UDP ? 53 : 443;
 
 	put_tuple(nlh, CTA_TUPLE_ORIG, family, src, dst, proto, sport, dport, req_type);
+	if (delete)
+		return nlh;
 	put_tuple(nlh, CTA_TUPLE_REPLY, family, dst, src, proto, dport, sport, rep_type);
 	mnl_attr_put_u32(nlh, CTA_TIMEOUT, htonl(timeout));
 	if (proto == IPPROTO_UDP) {
@@ -126,11 +134,13 @@ static struct nlmsghdr *put_entry(void *buf, uint32_t i, uint32_t seq, uint32_t 
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
-		fprintf(stderr, "usage: ct-fill count [timeout-seconds]\n");
+		fprintf(stderr, "usage: ct-fill count [timeout-seconds [first]]\n");
 		return 2;
 	}
 	uint32_t count = (uint32_t)strtoul(argv[1], NULL, 10);
 	uint32_t timeout = argc > 2 ? (uint32_t)strtoul(argv[2], NULL, 10) : 3600;
+	uint32_t first = argc > 3 ? (uint32_t)strtoul(argv[3], NULL, 10) : 0;
+	bool delete = argc > 4 && strcmp(argv[4], "delete") == 0;
 	struct mnl_socket *nl = mnl_socket_open(NETLINK_NETFILTER);
 	uint32_t created = 0, failed = 0, seq = 0;
 	int first_error = 0;
@@ -139,12 +149,13 @@ int main(int argc, char **argv)
 		perror("ct-fill: netlink");
 		return 1;
 	}
-	for (uint32_t i = 0; i < count;) {
+	count += first;
+	for (uint32_t i = first; i < count;) {
 		size_t used = 0;
 		unsigned pending = 0;
 		/* Each message is well under 512 bytes. */
 		while (i < count && pending < MSG_MAX && used + 512 <= SEND_BYTES) {
-			struct nlmsghdr *nlh = put_entry(sendbuf + used, i++, ++seq, timeout);
+			struct nlmsghdr *nlh = put_entry(sendbuf + used, i++, ++seq, timeout, delete);
 			used += NLMSG_ALIGN(nlh->nlmsg_len);
 			pending++;
 		}

@@ -11,8 +11,9 @@
 //            service and the helper must stay flat.
 //
 // Options (environment): BENCH_PAIRS (64), BENCH_QUEUES (64), BENCH_CT (250000),
-// BENCH_SOAK_SECONDS (120), BENCH_ONLY (ethtool|conntrack|soak|rxpath, comma list),
-// BENCH_STAT_INCLUDE (a --collector.ethtool.stat-include regexp for ethtrack, to time the filter).
+// BENCH_SOAK_SECONDS (120), BENCH_ONLY (ethtool|conntrack|flows|soak|rxpath, comma list),
+// BENCH_STAT_INCLUDE (a --collector.ethtool.stat-include regexp for ethtrack, to time the filter);
+// bench/flows.ts adds BENCH_CHURN_SECONDS (600).
 //   rxpath:  the rxpath collector's cycle vs node_exporter's softnet, netdev and
 //            netstat on the same veths (bench/rxpath.ts).
 
@@ -25,6 +26,7 @@ import { run, sleep } from '../test/support/exec';
 import { Exporter, HELPER, ROOT } from '../test/support/exporter';
 import { parseExposition, sampleValue } from '../test/support/exposition';
 import { Netns } from '../test/support/netns';
+import { benchFlows } from './flows';
 import { benchRxpath } from './rxpath';
 
 const PAIRS = Number(process.env.BENCH_PAIRS ?? 64);
@@ -362,6 +364,7 @@ async function main(): Promise<void> {
   console.log(`ethtrack benchmarks, ${new Date().toISOString()}, ${os.cpus().length} CPUs, kernel ${os.release()}`);
   if (ONLY.has('ethtool')) await benchEthtool();
   if (ONLY.has('conntrack')) await benchConntrack();
+  if (ONLY.has('conntrack') || ONLY.has('flows')) await benchFlows(); // bench/flows.ts
   if (ONLY.has('soak')) await benchSoak();
   if (ONLY.has('rxpath')) await benchRxpath(PAIRS, QUEUES);
 }

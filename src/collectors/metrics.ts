@@ -57,6 +57,10 @@ export const FLOW = {
     'Packets of tracked connections by direction, protocol, peer and port.',
   ),
   tracked: gauge('ethtrack_flow_tracked', 'Conntrack entries the flow table holds.'),
+  eventsLost: counter(
+    'ethtrack_flow_events_lost_total',
+    "Conntrack DESTROY events the helper's socket dropped (overrun); the next dump repairs the table.",
+  ),
 } as const;
 
 /** Softnet per CPU (/proc/net/softnet_stat), label `cpu`. */

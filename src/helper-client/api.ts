@@ -21,6 +21,9 @@ export type { EepromPage, EepromPage__Output as EepromPageReply } from './genera
 export type { EthtoolSettingsReply__Output as EthtoolSettingsReply } from './generated/ethtrack/helper/v1/EthtoolSettingsReply';
 export type { EthtoolSettingsRequest } from './generated/ethtrack/helper/v1/EthtoolSettingsRequest';
 export type { EthtoolStatsReply__Output as EthtoolStatsReply } from './generated/ethtrack/helper/v1/EthtoolStatsReply';
+export type { EvictFlowsReply__Output as EvictFlowsReply } from './generated/ethtrack/helper/v1/EvictFlowsReply';
+export type { FlowSum__Output as FlowSum } from './generated/ethtrack/helper/v1/FlowSum';
+export type { FlowsReply__Output as FlowsReply } from './generated/ethtrack/helper/v1/FlowsReply';
 export type { HelperInfo__Output as HelperInfo } from './generated/ethtrack/helper/v1/HelperInfo';
 export type { HistogramBucket__Output as HistogramBucket } from './generated/ethtrack/helper/v1/HistogramBucket';
 export type { Interface__Output as NetInterface } from './generated/ethtrack/helper/v1/Interface';

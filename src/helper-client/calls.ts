@@ -13,6 +13,8 @@ import type {
   EthtoolSettingsReply,
   EthtoolSettingsRequest,
   EthtoolStatsReply,
+  EvictFlowsReply,
+  FlowsReply,
   HelperInfo,
   ListInterfacesReply,
   ModuleEepromReply,
@@ -40,4 +42,8 @@ export interface HelperApi {
   /** DumpConntrack as encoded ConntrackEntryBatch messages, for ConntrackDumpDecoder. */
   dumpConntrackEncoded(batchSize: number, deadlineMs: number): AsyncGenerator<Buffer>;
   dumpConntrack(batchSize: number, deadlineMs: number): AsyncGenerator<ConntrackEntryBatch>;
+  /** The flows cycle: deltas since the last call, summed per (protocol, peer, port) in the helper's flow table. */
+  getFlows(generation: number, deadlineMs: number): Promise<FlowsReply>;
+  /** The GC pass over the helper's flow table. */
+  evictFlows(): Promise<EvictFlowsReply>;
 }

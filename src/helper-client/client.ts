@@ -15,6 +15,8 @@ import type {
   EthtoolSettingsReply,
   EthtoolSettingsRequest,
   EthtoolStatsReply,
+  EvictFlowsReply,
+  FlowsReply,
   HelperInfo,
   ListInterfacesReply,
   ModuleEepromReply,
@@ -228,6 +230,15 @@ export class HelperClient implements HelperApi {
 
   conntrackDelete(request: ConntrackDeleteRequest & { deadlineMs: number }): Promise<ConntrackDeleteReply> {
     return this.unary('helper', 'DeleteConntrack', request, request.deadlineMs + this.timeoutMs);
+  }
+
+  /** One dump through the helper's flow table; like the breakdown, it may run up to deadlineMs. */
+  getFlows(generation: number, deadlineMs: number): Promise<FlowsReply> {
+    return this.unary('helper', 'GetFlows', { generation, deadlineMs }, deadlineMs + this.timeoutMs);
+  }
+
+  evictFlows(): Promise<EvictFlowsReply> {
+    return this.unary('helper', 'EvictFlows', {});
   }
 
   /** Streams the table as encoded ConntrackEntryBatch messages, for ConntrackDumpDecoder. */

@@ -1,8 +1,10 @@
 // A hand-written decoder for the streamed conntrack dump
 // (ConntrackEntryBatch in proto/ethtrack/helper/v1/helper.proto). A large
 // table streams hundreds of thousands of entries a cycle; decoding each into
-// one reused view, with addresses formatted only when asked for, keeps the
-// flows collector from allocating a handful of objects per entry per cycle.
+// one reused view, with addresses formatted only when asked for, keeps a
+// consumer of DumpConntrack from allocating a handful of objects per entry.
+// (The flows collector no longer dumps: the helper's GetFlows sums for it;
+// it uses formatAddress for the peers of those sums.)
 
 import { Reader } from './wire-reader';
 

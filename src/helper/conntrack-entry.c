@@ -93,11 +93,11 @@ static void parse_proto_num(const struct nlattr *tuple, uint8_t *proto)
 {
 	const struct nlattr *a, *b;
 
-	mnl_attr_for_each_nested(a, tuple) {
-		if (mnl_attr_get_type(a) != CTA_TUPLE_PROTO)
+	ct_attr_for_each_nested(a, tuple) {
+		if (ct_attr_type(a) != CTA_TUPLE_PROTO)
 			continue;
-		mnl_attr_for_each_nested(b, a) {
-			if (mnl_attr_get_type(b) == CTA_PROTO_NUM)
+		ct_attr_for_each_nested(b, a) {
+			if (ct_attr_type(b) == CTA_PROTO_NUM)
 				attr_u8(b, proto);
 		}
 	}
@@ -107,16 +107,16 @@ static void parse_protoinfo(const struct nlattr *info, struct ct_key *k)
 {
 	const struct nlattr *a, *b;
 
-	mnl_attr_for_each_nested(a, info) {
+	ct_attr_for_each_nested(a, info) {
 		uint16_t want;
-		switch (mnl_attr_get_type(a)) {
+		switch (ct_attr_type(a)) {
 		case CTA_PROTOINFO_TCP: want = CTA_PROTOINFO_TCP_STATE; break;
 		case CTA_PROTOINFO_SCTP: want = CTA_PROTOINFO_SCTP_STATE; break;
 		case CTA_PROTOINFO_DCCP: want = CTA_PROTOINFO_DCCP_STATE; break;
 		default: continue;
 		}
-		mnl_attr_for_each_nested(b, a) {
-			if (mnl_attr_get_type(b) == want && attr_u8(b, &k->pstate))
+		ct_attr_for_each_nested(b, a) {
+			if (ct_attr_type(b) == want && attr_u8(b, &k->pstate))
 				k->has_pstate = true;
 		}
 	}
@@ -129,8 +129,8 @@ void parse_key(const struct nlmsghdr *nlh, struct ct_key *k)
 
 	memset(k, 0, sizeof(*k));
 	k->family = nfg->nfgen_family;
-	mnl_attr_for_each(a, nlh, sizeof(*nfg)) {
-		switch (mnl_attr_get_type(a)) {
+	ct_attr_for_each(a, nlh, sizeof(*nfg)) {
+		switch (ct_attr_type(a)) {
 		case CTA_TUPLE_ORIG: parse_proto_num(a, &k->proto); break;
 		case CTA_STATUS: attr_be32(a, &k->status); break;
 		case CTA_PROTOINFO: parse_protoinfo(a, k); break;
@@ -143,15 +143,15 @@ static void parse_tuple_ip(const struct nlattr *nest, struct ct_tuple *t)
 {
 	const struct nlattr *a;
 
-	mnl_attr_for_each_nested(a, nest) {
-		uint16_t type = mnl_attr_get_type(a);
+	ct_attr_for_each_nested(a, nest) {
+		uint16_t type = ct_attr_type(a);
 		size_t want = type == CTA_IP_V4_SRC || type == CTA_IP_V4_DST ? 4
 			      : type == CTA_IP_V6_SRC || type == CTA_IP_V6_DST ? 16
 									      : 0;
-		if (!want || mnl_attr_get_payload_len(a) < want)
+		if (!want || ct_attr_len(a) < want)
 			continue;
 		memcpy(type == CTA_IP_V4_SRC || type == CTA_IP_V6_SRC ? t->src : t->dst,
-		       mnl_attr_get_payload(a), want);
+		       ct_attr_payload(a), want);
 		t->addr_len = (uint8_t)want;
 	}
 }
@@ -160,8 +160,8 @@ static void parse_tuple_proto(const struct nlattr *nest, struct ct_tuple *t)
 {
 	const struct nlattr *a;
 
-	mnl_attr_for_each_nested(a, nest) {
-		switch (mnl_attr_get_type(a)) {
+	ct_attr_for_each_nested(a, nest) {
+		switch (ct_attr_type(a)) {
 		case CTA_PROTO_NUM: attr_u8(a, &t->proto); break;
 		case CTA_PROTO_SRC_PORT: attr_be16(a, &t->sport); break;
 		case CTA_PROTO_DST_PORT: attr_be16(a, &t->dport); break;
@@ -175,8 +175,8 @@ static void parse_tuple(const struct nlattr *tuple, struct ct_tuple *t)
 {
 	const struct nlattr *a;
 
-	mnl_attr_for_each_nested(a, tuple) {
-		switch (mnl_attr_get_type(a)) {
+	ct_attr_for_each_nested(a, tuple) {
+		switch (ct_attr_type(a)) {
 		case CTA_TUPLE_IP: parse_tuple_ip(a, t); break;
 		case CTA_TUPLE_PROTO: parse_tuple_proto(a, t); break;
 		}
@@ -187,8 +187,8 @@ static void parse_counters(const struct nlattr *nest, uint64_t *packets, uint64_
 {
 	const struct nlattr *a;
 
-	mnl_attr_for_each_nested(a, nest) {
-		switch (mnl_attr_get_type(a)) {
+	ct_attr_for_each_nested(a, nest) {
+		switch (ct_attr_type(a)) {
 		case CTA_COUNTERS_PACKETS: attr_be64(a, packets); break;
 		case CTA_COUNTERS_BYTES: attr_be64(a, bytes); break;
 		}
@@ -199,27 +199,30 @@ static void parse_timestamp(const struct nlattr *nest, struct ct_entry *e)
 {
 	const struct nlattr *a;
 
-	mnl_attr_for_each_nested(a, nest) {
-		if (mnl_attr_get_type(a) == CTA_TIMESTAMP_START && attr_be64(a, &e->start_ns))
+	ct_attr_for_each_nested(a, nest) {
+		if (ct_attr_type(a) == CTA_TIMESTAMP_START && attr_be64(a, &e->start_ns))
 			e->has_tstamp = true;
 	}
 }
 
-void parse_entry(const struct nlmsghdr *nlh, struct ct_entry *e)
+static void parse(const struct nlmsghdr *nlh, struct ct_entry *e, bool reply)
 {
 	const struct nfgenmsg *nfg = mnl_nlmsg_get_payload(nlh);
 	const struct nlattr *a;
 
 	memset(e, 0, sizeof(*e));
 	e->key.family = nfg->nfgen_family;
-	mnl_attr_for_each(a, nlh, sizeof(*nfg)) {
-		switch (mnl_attr_get_type(a)) {
+	ct_attr_for_each(a, nlh, sizeof(*nfg)) {
+		switch (ct_attr_type(a)) {
 		case CTA_TUPLE_ORIG:
 			parse_tuple(a, &e->orig);
 			e->key.proto = e->orig.proto;
 			e->orig_attr = a;
 			break;
-		case CTA_TUPLE_REPLY: parse_tuple(a, &e->reply); break;
+		case CTA_TUPLE_REPLY:
+			if (reply)
+				parse_tuple(a, &e->reply);
+			break;
 		case CTA_STATUS: attr_be32(a, &e->key.status); break;
 		case CTA_PROTOINFO: parse_protoinfo(a, &e->key); break;
 		case CTA_ZONE: attr_be16(a, &e->key.zone); break;
@@ -237,6 +240,16 @@ void parse_entry(const struct nlmsghdr *nlh, struct ct_entry *e)
 		case CTA_TIMESTAMP: parse_timestamp(a, e); break;
 		}
 	}
+}
+
+void parse_entry(const struct nlmsghdr *nlh, struct ct_entry *e)
+{
+	parse(nlh, e, true);
+}
+
+void parse_entry_orig(const struct nlmsghdr *nlh, struct ct_entry *e)
+{
+	parse(nlh, e, false);
 }
 
 /* SPEC's state: the protocol's own state for tcp/sctp/dccp, else derived

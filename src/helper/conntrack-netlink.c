@@ -176,25 +176,31 @@ enum walk ct_walk(struct ct_sock *s, uint64_t deadline, ct_msg_fn fn, void *arg,
 
 bool attr_u8(const struct nlattr *a, uint8_t *v)
 {
-	if (mnl_attr_get_payload_len(a) < 1)
+	if (ct_attr_len(a) < 1)
 		return false;
-	*v = mnl_attr_get_u8(a);
+	*v = *(const uint8_t *)ct_attr_payload(a);
 	return true;
 }
 
 bool attr_be16(const struct nlattr *a, uint16_t *v)
 {
-	if (mnl_attr_get_payload_len(a) < 2)
+	uint16_t raw;
+
+	if (ct_attr_len(a) < 2)
 		return false;
-	*v = ntohs(mnl_attr_get_u16(a));
+	memcpy(&raw, ct_attr_payload(a), 2);
+	*v = ntohs(raw);
 	return true;
 }
 
 bool attr_be32(const struct nlattr *a, uint32_t *v)
 {
-	if (mnl_attr_get_payload_len(a) < 4)
+	uint32_t raw;
+
+	if (ct_attr_len(a) < 4)
 		return false;
-	*v = ntohl(mnl_attr_get_u32(a));
+	memcpy(&raw, ct_attr_payload(a), 4);
+	*v = ntohl(raw);
 	return true;
 }
 
@@ -202,9 +208,9 @@ bool attr_be64(const struct nlattr *a, uint64_t *v)
 {
 	uint64_t raw;
 
-	if (mnl_attr_get_payload_len(a) < 8)
+	if (ct_attr_len(a) < 8)
 		return false;
-	memcpy(&raw, mnl_attr_get_payload(a), 8); /* 64-bit attrs may be 4-aligned */
+	memcpy(&raw, ct_attr_payload(a), 8); /* 64-bit attrs may be 4-aligned */
 	*v = be64toh(raw);
 	return true;
 }

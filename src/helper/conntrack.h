@@ -64,6 +64,40 @@ enum walk ct_walk(struct ct_sock *s, uint64_t deadline, ct_msg_fn fn, void *arg,
 /* Why a walk that ended in WALK_ERROR or WALK_STOPPED failed. */
 const char *walk_error(enum walk res, int err);
 
+/* Attribute walking as libmnl does it (the same bounds checks), inlined:
+ * the dump parsers call these some forty times an entry, a million entries
+ * a cycle, and libmnl's are calls through the PLT. */
+static inline bool ct_attr_ok(const struct nlattr *a, ptrdiff_t len)
+{
+	return len >= (ptrdiff_t)sizeof(*a) && a->nla_len >= sizeof(*a) && (ptrdiff_t)a->nla_len <= len;
+}
+
+static inline uint16_t ct_attr_type(const struct nlattr *a)
+{
+	return a->nla_type & NLA_TYPE_MASK;
+}
+
+static inline uint16_t ct_attr_len(const struct nlattr *a)
+{
+	return (uint16_t)(a->nla_len - MNL_ATTR_HDRLEN);
+}
+
+static inline const void *ct_attr_payload(const struct nlattr *a)
+{
+	return (const char *)a + MNL_ATTR_HDRLEN;
+}
+
+#define ct_attr_for_each_nested(a, nest)                                                         \
+	for ((a) = ct_attr_payload(nest);                                                         \
+	     ct_attr_ok((a), (const char *)(nest) + MNL_ALIGN((nest)->nla_len) - (const char *)(a)); \
+	     (a) = (const struct nlattr *)((const char *)(a) + MNL_ALIGN((a)->nla_len)))
+
+#define ct_attr_for_each(a, nlh, offset)                                                         \
+	for ((a) = (const struct nlattr *)((const char *)(nlh) + MNL_NLMSG_HDRLEN +               \
+					  MNL_ALIGN(offset));                                     \
+	     ct_attr_ok((a), (const char *)(nlh) + MNL_ALIGN((nlh)->nlmsg_len) - (const char *)(a)); \
+	     (a) = (const struct nlattr *)((const char *)(a) + MNL_ALIGN((a)->nla_len)))
+
 /* Attribute readers: lengths checked, never trust the buffer. */
 bool attr_u8(const struct nlattr *a, uint8_t *v);
 bool attr_be16(const struct nlattr *a, uint16_t *v);
@@ -126,6 +160,8 @@ struct ct_entry {
 
 void parse_key(const struct nlmsghdr *nlh, struct ct_key *k);
 void parse_entry(const struct nlmsghdr *nlh, struct ct_entry *e);
+/* The same without the reply tuple, which the flow table never reads. */
+void parse_entry_orig(const struct nlmsghdr *nlh, struct ct_entry *e);
 enum state_slot key_state(const struct ct_key *k);
 
 /* Counts by family/protocol/state, shared by breakdown and delete. */

@@ -53,6 +53,11 @@ void seccomp_test_violation(void);
 /* ethtool-ioctl.c: opens the ioctl socket once, in the helper's network namespace. */
 int ethtool_init(void);
 
+/* conntrack-events.c, --test-event-rcvbuf (tests only): the DESTROY events
+ * socket gets a receive buffer of this many bytes instead of the default,
+ * so a test can force an overrun. */
+void ct_events_test_rcvbuf(int bytes);
+
 /* server.c: serves on an already listening unix socket until SIGTERM/SIGINT
  * (delivered through signal_fd, a signalfd). Returns the exit status. */
 int server_run(int listen_fd, int signal_fd);

@@ -201,6 +201,8 @@ int main(int argc, char **argv)
 		/* Hidden test double: module reads of DEV sleep MS first, standing
 		 * for a driver that hangs on its module EEPROM. */
 		{ "test-slow-module-read", required_argument, NULL, 'M' },
+		/* Hidden, for tests: a tiny DESTROY events buffer forces overruns. */
+		{ "test-event-rcvbuf", required_argument, NULL, 'R' },
 		{ 0 },
 	};
 	const char *socket_path = NULL;
@@ -240,6 +242,17 @@ int main(int argc, char **argv)
 			log_msg(0, "test double: module reads of %s are slowed", optarg);
 			ethnl_test_slow_module(optarg);
 			break;
+		case 'R': {
+			char *end;
+			errno = 0;
+			long bytes = strtol(optarg, &end, 10);
+			if (errno || *optarg == '\0' || *end != '\0' || bytes < 1 || bytes > INT32_MAX) {
+				log_msg(0, "--test-event-rcvbuf %s: not a byte count", optarg);
+				return 2;
+			}
+			ct_events_test_rcvbuf((int)bytes);
+			break;
+		}
 		default:
 			usage(stderr);
 			return 2;

@@ -77,5 +77,8 @@ const ProtobufCMessage *conntrack_get_breakdown(struct rpc_ctx *ctx, const uint8
 						size_t len);
 void conntrack_dump(struct rpc_ctx *ctx, const uint8_t *req, size_t len);
 const ProtobufCMessage *conntrack_delete(struct rpc_ctx *ctx, const uint8_t *req, size_t len);
+const ProtobufCMessage *conntrack_get_flows(struct rpc_ctx *ctx, const uint8_t *req, size_t len);
+const ProtobufCMessage *conntrack_evict_flows(struct rpc_ctx *ctx, const uint8_t *req,
+					      size_t len);
 
 #endif

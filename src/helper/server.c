@@ -74,6 +74,8 @@ static struct method methods[] = {
 	{ .path = "/ethtrack.helper.v1.Helper/GetEthtoolSettings", .unary = ethtool_get_settings },
 	{ .path = "/ethtrack.helper.v1.Helper/GetStandardStats", .unary = ethtool_get_standard_stats },
 	{ .path = "/ethtrack.helper.v1.Helper/GetModuleEeprom", .unary = ethtool_get_module_eeprom },
+	{ .path = "/ethtrack.helper.v1.Helper/GetFlows", .unary = conntrack_get_flows },
+	{ .path = "/ethtrack.helper.v1.Helper/EvictFlows", .unary = conntrack_evict_flows },
 	{ .path = "/grpc.health.v1.Health/Check", .unary = health_check },
 };
 #define N_METHODS (sizeof(methods) / sizeof(methods[0]))

@@ -93,6 +93,8 @@ const METHODS: [string, boolean][] = [
   ['/ethtrack.helper.v1.Helper/GetConntrackBreakdown', false],
   ['/ethtrack.helper.v1.Helper/DumpConntrack', true],
   ['/ethtrack.helper.v1.Helper/DeleteConntrack', false],
+  ['/ethtrack.helper.v1.Helper/GetFlows', false],
+  ['/ethtrack.helper.v1.Helper/EvictFlows', false],
   ['/grpc.health.v1.Health/Check', false],
 ];
 

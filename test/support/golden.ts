@@ -9,7 +9,6 @@ import path from 'node:path';
 import winston from 'winston';
 import { COLLECTORS } from '../../src/collectors';
 import type { Collector } from '../../src/collectors/collector';
-import { FlowsCollector } from '../../src/collectors/flows';
 import { buildJobs } from '../../src/collectors/registry';
 import { Runner } from '../../src/collectors/runner';
 import { loadConfig } from '../../src/config';
@@ -52,12 +51,11 @@ export function rxpathJob(): Collector {
   return job;
 }
 
-/** Every collector job ethtrack builds from GOLDEN_ARGS, the flows collector seeing `localAddresses` as the node's. */
-export function goldenJobs(localAddresses: readonly string[]): Collector[] {
+/** Every collector job ethtrack builds from GOLDEN_ARGS (the helper, recorded, decided which addresses were the node's). */
+export function goldenJobs(): Collector[] {
   const config = loadConfig(GOLDEN_ARGS);
   const logger = winston.createLogger({ silent: true });
   const jobs = buildJobs(COLLECTORS, config.flags, { logger, gc: { register: () => undefined } });
-  for (const job of jobs) if (job instanceof FlowsCollector) job.addresses = () => new Set(localAddresses);
   return jobs;
 }
 

@@ -19,6 +19,8 @@ import type {
   EthtoolSettingsReply,
   EthtoolSettingsRequest,
   EthtoolStatsReply,
+  EvictFlowsReply,
+  FlowsReply,
   HelperInfo,
   ListInterfacesReply,
   ModuleEepromReply,
@@ -146,6 +148,14 @@ export class ReplayHelper implements HelperApi {
     return decode('DeleteConntrack', this.one('DeleteConntrack', request));
   }
 
+  async getFlows(generation: number, deadlineMs: number): Promise<FlowsReply> {
+    return decode('GetFlows', this.one('GetFlows', { generation, deadlineMs }));
+  }
+
+  async evictFlows(): Promise<EvictFlowsReply> {
+    return decode('EvictFlows', this.one('EvictFlows', {}));
+  }
+
   async *dumpConntrackEncoded(batchSize: number, deadlineMs: number): AsyncGenerator<Buffer> {
     for (const batch of this.replies('DumpConntrack', { batchSize, deadlineMs })) yield batch;
   }
@@ -239,6 +249,14 @@ export class RecordingHelper implements HelperApi {
 
   conntrackDelete(request: ConntrackDeleteRequest): Promise<ConntrackDeleteReply> {
     return this.unary('DeleteConntrack', request).then((bytes) => decode('DeleteConntrack', bytes));
+  }
+
+  getFlows(generation: number, deadlineMs: number): Promise<FlowsReply> {
+    return this.unary('GetFlows', { generation, deadlineMs }).then((bytes) => decode('GetFlows', bytes));
+  }
+
+  evictFlows(): Promise<EvictFlowsReply> {
+    return this.unary('EvictFlows', {}).then((bytes) => decode('EvictFlows', bytes));
   }
 
   async *dumpConntrackEncoded(batchSize: number, deadlineMs: number): AsyncGenerator<Buffer> {

@@ -19,6 +19,11 @@ import type { EthtoolSettingsReply as _ethtrack_helper_v1_EthtoolSettingsReply, 
 import type { EthtoolSettingsRequest as _ethtrack_helper_v1_EthtoolSettingsRequest, EthtoolSettingsRequest__Output as _ethtrack_helper_v1_EthtoolSettingsRequest__Output } from './ethtrack/helper/v1/EthtoolSettingsRequest';
 import type { EthtoolStatsReply as _ethtrack_helper_v1_EthtoolStatsReply, EthtoolStatsReply__Output as _ethtrack_helper_v1_EthtoolStatsReply__Output } from './ethtrack/helper/v1/EthtoolStatsReply';
 import type { EthtoolStatsRequest as _ethtrack_helper_v1_EthtoolStatsRequest, EthtoolStatsRequest__Output as _ethtrack_helper_v1_EthtoolStatsRequest__Output } from './ethtrack/helper/v1/EthtoolStatsRequest';
+import type { EvictFlowsReply as _ethtrack_helper_v1_EvictFlowsReply, EvictFlowsReply__Output as _ethtrack_helper_v1_EvictFlowsReply__Output } from './ethtrack/helper/v1/EvictFlowsReply';
+import type { EvictFlowsRequest as _ethtrack_helper_v1_EvictFlowsRequest, EvictFlowsRequest__Output as _ethtrack_helper_v1_EvictFlowsRequest__Output } from './ethtrack/helper/v1/EvictFlowsRequest';
+import type { FlowSum as _ethtrack_helper_v1_FlowSum, FlowSum__Output as _ethtrack_helper_v1_FlowSum__Output } from './ethtrack/helper/v1/FlowSum';
+import type { FlowsReply as _ethtrack_helper_v1_FlowsReply, FlowsReply__Output as _ethtrack_helper_v1_FlowsReply__Output } from './ethtrack/helper/v1/FlowsReply';
+import type { FlowsRequest as _ethtrack_helper_v1_FlowsRequest, FlowsRequest__Output as _ethtrack_helper_v1_FlowsRequest__Output } from './ethtrack/helper/v1/FlowsRequest';
 import type { GetInfoRequest as _ethtrack_helper_v1_GetInfoRequest, GetInfoRequest__Output as _ethtrack_helper_v1_GetInfoRequest__Output } from './ethtrack/helper/v1/GetInfoRequest';
 import type { HelperClient as _ethtrack_helper_v1_HelperClient, HelperDefinition as _ethtrack_helper_v1_HelperDefinition } from './ethtrack/helper/v1/Helper';
 import type { HelperInfo as _ethtrack_helper_v1_HelperInfo, HelperInfo__Output as _ethtrack_helper_v1_HelperInfo__Output } from './ethtrack/helper/v1/HelperInfo';
@@ -62,6 +67,11 @@ export interface ProtoGrpcType {
         EthtoolSettingsRequest: MessageTypeDefinition<_ethtrack_helper_v1_EthtoolSettingsRequest, _ethtrack_helper_v1_EthtoolSettingsRequest__Output>
         EthtoolStatsReply: MessageTypeDefinition<_ethtrack_helper_v1_EthtoolStatsReply, _ethtrack_helper_v1_EthtoolStatsReply__Output>
         EthtoolStatsRequest: MessageTypeDefinition<_ethtrack_helper_v1_EthtoolStatsRequest, _ethtrack_helper_v1_EthtoolStatsRequest__Output>
+        EvictFlowsReply: MessageTypeDefinition<_ethtrack_helper_v1_EvictFlowsReply, _ethtrack_helper_v1_EvictFlowsReply__Output>
+        EvictFlowsRequest: MessageTypeDefinition<_ethtrack_helper_v1_EvictFlowsRequest, _ethtrack_helper_v1_EvictFlowsRequest__Output>
+        FlowSum: MessageTypeDefinition<_ethtrack_helper_v1_FlowSum, _ethtrack_helper_v1_FlowSum__Output>
+        FlowsReply: MessageTypeDefinition<_ethtrack_helper_v1_FlowsReply, _ethtrack_helper_v1_FlowsReply__Output>
+        FlowsRequest: MessageTypeDefinition<_ethtrack_helper_v1_FlowsRequest, _ethtrack_helper_v1_FlowsRequest__Output>
         GetInfoRequest: MessageTypeDefinition<_ethtrack_helper_v1_GetInfoRequest, _ethtrack_helper_v1_GetInfoRequest__Output>
         Helper: SubtypeConstructor<typeof grpc.Client, _ethtrack_helper_v1_HelperClient> & { service: _ethtrack_helper_v1_HelperDefinition }
         HelperInfo: MessageTypeDefinition<_ethtrack_helper_v1_HelperInfo, _ethtrack_helper_v1_HelperInfo__Output>

@@ -155,6 +155,8 @@ static const struct {
 	{ &ethtrack__helper__v1__module_eeprom_request__descriptor, ethtool_get_module_eeprom,
 	  NULL },
 	{ &grpc__health__v1__health_check_request__descriptor, health_check, NULL },
+	{ &ethtrack__helper__v1__flows_request__descriptor, conntrack_get_flows, NULL },
+	{ &ethtrack__helper__v1__evict_flows_request__descriptor, conntrack_evict_flows, NULL },
 };
 #define N_RPCS (sizeof(rpcs) / sizeof(rpcs[0]))
 

@@ -14,6 +14,10 @@ import type { EthtoolSettingsReply as _ethtrack_helper_v1_EthtoolSettingsReply, 
 import type { EthtoolSettingsRequest as _ethtrack_helper_v1_EthtoolSettingsRequest, EthtoolSettingsRequest__Output as _ethtrack_helper_v1_EthtoolSettingsRequest__Output } from '../../../ethtrack/helper/v1/EthtoolSettingsRequest';
 import type { EthtoolStatsReply as _ethtrack_helper_v1_EthtoolStatsReply, EthtoolStatsReply__Output as _ethtrack_helper_v1_EthtoolStatsReply__Output } from '../../../ethtrack/helper/v1/EthtoolStatsReply';
 import type { EthtoolStatsRequest as _ethtrack_helper_v1_EthtoolStatsRequest, EthtoolStatsRequest__Output as _ethtrack_helper_v1_EthtoolStatsRequest__Output } from '../../../ethtrack/helper/v1/EthtoolStatsRequest';
+import type { EvictFlowsReply as _ethtrack_helper_v1_EvictFlowsReply, EvictFlowsReply__Output as _ethtrack_helper_v1_EvictFlowsReply__Output } from '../../../ethtrack/helper/v1/EvictFlowsReply';
+import type { EvictFlowsRequest as _ethtrack_helper_v1_EvictFlowsRequest, EvictFlowsRequest__Output as _ethtrack_helper_v1_EvictFlowsRequest__Output } from '../../../ethtrack/helper/v1/EvictFlowsRequest';
+import type { FlowsReply as _ethtrack_helper_v1_FlowsReply, FlowsReply__Output as _ethtrack_helper_v1_FlowsReply__Output } from '../../../ethtrack/helper/v1/FlowsReply';
+import type { FlowsRequest as _ethtrack_helper_v1_FlowsRequest, FlowsRequest__Output as _ethtrack_helper_v1_FlowsRequest__Output } from '../../../ethtrack/helper/v1/FlowsRequest';
 import type { GetInfoRequest as _ethtrack_helper_v1_GetInfoRequest, GetInfoRequest__Output as _ethtrack_helper_v1_GetInfoRequest__Output } from '../../../ethtrack/helper/v1/GetInfoRequest';
 import type { HelperInfo as _ethtrack_helper_v1_HelperInfo, HelperInfo__Output as _ethtrack_helper_v1_HelperInfo__Output } from '../../../ethtrack/helper/v1/HelperInfo';
 import type { ListInterfacesReply as _ethtrack_helper_v1_ListInterfacesReply, ListInterfacesReply__Output as _ethtrack_helper_v1_ListInterfacesReply__Output } from '../../../ethtrack/helper/v1/ListInterfacesReply';
@@ -49,6 +53,23 @@ export interface HelperClient extends grpc.Client {
    */
   dumpConntrack(argument: _ethtrack_helper_v1_ConntrackDumpRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_ethtrack_helper_v1_ConntrackEntryBatch__Output>;
   dumpConntrack(argument: _ethtrack_helper_v1_ConntrackDumpRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_ethtrack_helper_v1_ConntrackEntryBatch__Output>;
+  
+  /**
+   * The GC loop's pass over the flow table: records gone from the kernel
+   * without an event, and records idle past their protocol's timeout.
+   */
+  EvictFlows(argument: _ethtrack_helper_v1_EvictFlowsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_ethtrack_helper_v1_EvictFlowsReply__Output>): grpc.ClientUnaryCall;
+  EvictFlows(argument: _ethtrack_helper_v1_EvictFlowsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_ethtrack_helper_v1_EvictFlowsReply__Output>): grpc.ClientUnaryCall;
+  EvictFlows(argument: _ethtrack_helper_v1_EvictFlowsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_ethtrack_helper_v1_EvictFlowsReply__Output>): grpc.ClientUnaryCall;
+  EvictFlows(argument: _ethtrack_helper_v1_EvictFlowsRequest, callback: grpc.requestCallback<_ethtrack_helper_v1_EvictFlowsReply__Output>): grpc.ClientUnaryCall;
+  /**
+   * The GC loop's pass over the flow table: records gone from the kernel
+   * without an event, and records idle past their protocol's timeout.
+   */
+  evictFlows(argument: _ethtrack_helper_v1_EvictFlowsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_ethtrack_helper_v1_EvictFlowsReply__Output>): grpc.ClientUnaryCall;
+  evictFlows(argument: _ethtrack_helper_v1_EvictFlowsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_ethtrack_helper_v1_EvictFlowsReply__Output>): grpc.ClientUnaryCall;
+  evictFlows(argument: _ethtrack_helper_v1_EvictFlowsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_ethtrack_helper_v1_EvictFlowsReply__Output>): grpc.ClientUnaryCall;
+  evictFlows(argument: _ethtrack_helper_v1_EvictFlowsRequest, callback: grpc.requestCallback<_ethtrack_helper_v1_EvictFlowsReply__Output>): grpc.ClientUnaryCall;
   
   /**
    * A full-table dump aggregated in the helper into counts by
@@ -119,6 +140,27 @@ export interface HelperClient extends grpc.Client {
   getEthtoolStats(argument: _ethtrack_helper_v1_EthtoolStatsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_ethtrack_helper_v1_EthtoolStatsReply__Output>): grpc.ClientUnaryCall;
   getEthtoolStats(argument: _ethtrack_helper_v1_EthtoolStatsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_ethtrack_helper_v1_EthtoolStatsReply__Output>): grpc.ClientUnaryCall;
   getEthtoolStats(argument: _ethtrack_helper_v1_EthtoolStatsRequest, callback: grpc.requestCallback<_ethtrack_helper_v1_EthtoolStatsReply__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * The flows collector's cycle: one dump through the helper's per-entry flow
+   * table, answered with the counter deltas since the last call summed per
+   * (protocol, peer, port). The first call subscribes to conntrack DESTROY
+   * events, so entries that end between calls are counted too.
+   */
+  GetFlows(argument: _ethtrack_helper_v1_FlowsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_ethtrack_helper_v1_FlowsReply__Output>): grpc.ClientUnaryCall;
+  GetFlows(argument: _ethtrack_helper_v1_FlowsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_ethtrack_helper_v1_FlowsReply__Output>): grpc.ClientUnaryCall;
+  GetFlows(argument: _ethtrack_helper_v1_FlowsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_ethtrack_helper_v1_FlowsReply__Output>): grpc.ClientUnaryCall;
+  GetFlows(argument: _ethtrack_helper_v1_FlowsRequest, callback: grpc.requestCallback<_ethtrack_helper_v1_FlowsReply__Output>): grpc.ClientUnaryCall;
+  /**
+   * The flows collector's cycle: one dump through the helper's per-entry flow
+   * table, answered with the counter deltas since the last call summed per
+   * (protocol, peer, port). The first call subscribes to conntrack DESTROY
+   * events, so entries that end between calls are counted too.
+   */
+  getFlows(argument: _ethtrack_helper_v1_FlowsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_ethtrack_helper_v1_FlowsReply__Output>): grpc.ClientUnaryCall;
+  getFlows(argument: _ethtrack_helper_v1_FlowsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_ethtrack_helper_v1_FlowsReply__Output>): grpc.ClientUnaryCall;
+  getFlows(argument: _ethtrack_helper_v1_FlowsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_ethtrack_helper_v1_FlowsReply__Output>): grpc.ClientUnaryCall;
+  getFlows(argument: _ethtrack_helper_v1_FlowsRequest, callback: grpc.requestCallback<_ethtrack_helper_v1_FlowsReply__Output>): grpc.ClientUnaryCall;
   
   /**
    * Version, capabilities held and resident memory of the helper.
@@ -198,6 +240,12 @@ export interface HelperHandlers extends grpc.UntypedServiceImplementation {
   DumpConntrack: grpc.handleServerStreamingCall<_ethtrack_helper_v1_ConntrackDumpRequest__Output, _ethtrack_helper_v1_ConntrackEntryBatch>;
   
   /**
+   * The GC loop's pass over the flow table: records gone from the kernel
+   * without an event, and records idle past their protocol's timeout.
+   */
+  EvictFlows: grpc.handleUnaryCall<_ethtrack_helper_v1_EvictFlowsRequest__Output, _ethtrack_helper_v1_EvictFlowsReply>;
+  
+  /**
    * A full-table dump aggregated in the helper into counts by
    * family/protocol/state. Bounded by a deadline; never buffers the table.
    */
@@ -221,6 +269,14 @@ export interface HelperHandlers extends grpc.UntypedServiceImplementation {
    * the caller's generation for an interface differs from the helper's.
    */
   GetEthtoolStats: grpc.handleUnaryCall<_ethtrack_helper_v1_EthtoolStatsRequest__Output, _ethtrack_helper_v1_EthtoolStatsReply>;
+  
+  /**
+   * The flows collector's cycle: one dump through the helper's per-entry flow
+   * table, answered with the counter deltas since the last call summed per
+   * (protocol, peer, port). The first call subscribes to conntrack DESTROY
+   * events, so entries that end between calls are counted too.
+   */
+  GetFlows: grpc.handleUnaryCall<_ethtrack_helper_v1_FlowsRequest__Output, _ethtrack_helper_v1_FlowsReply>;
   
   /**
    * Version, capabilities held and resident memory of the helper.
@@ -249,10 +305,12 @@ export interface HelperHandlers extends grpc.UntypedServiceImplementation {
 export interface HelperDefinition extends grpc.ServiceDefinition {
   DeleteConntrack: MethodDefinition<_ethtrack_helper_v1_ConntrackDeleteRequest, _ethtrack_helper_v1_ConntrackDeleteReply, _ethtrack_helper_v1_ConntrackDeleteRequest__Output, _ethtrack_helper_v1_ConntrackDeleteReply__Output>
   DumpConntrack: MethodDefinition<_ethtrack_helper_v1_ConntrackDumpRequest, _ethtrack_helper_v1_ConntrackEntryBatch, _ethtrack_helper_v1_ConntrackDumpRequest__Output, _ethtrack_helper_v1_ConntrackEntryBatch__Output>
+  EvictFlows: MethodDefinition<_ethtrack_helper_v1_EvictFlowsRequest, _ethtrack_helper_v1_EvictFlowsReply, _ethtrack_helper_v1_EvictFlowsRequest__Output, _ethtrack_helper_v1_EvictFlowsReply__Output>
   GetConntrackBreakdown: MethodDefinition<_ethtrack_helper_v1_ConntrackBreakdownRequest, _ethtrack_helper_v1_ConntrackBreakdown, _ethtrack_helper_v1_ConntrackBreakdownRequest__Output, _ethtrack_helper_v1_ConntrackBreakdown__Output>
   GetConntrackSummary: MethodDefinition<_ethtrack_helper_v1_ConntrackSummaryRequest, _ethtrack_helper_v1_ConntrackSummary, _ethtrack_helper_v1_ConntrackSummaryRequest__Output, _ethtrack_helper_v1_ConntrackSummary__Output>
   GetEthtoolSettings: MethodDefinition<_ethtrack_helper_v1_EthtoolSettingsRequest, _ethtrack_helper_v1_EthtoolSettingsReply, _ethtrack_helper_v1_EthtoolSettingsRequest__Output, _ethtrack_helper_v1_EthtoolSettingsReply__Output>
   GetEthtoolStats: MethodDefinition<_ethtrack_helper_v1_EthtoolStatsRequest, _ethtrack_helper_v1_EthtoolStatsReply, _ethtrack_helper_v1_EthtoolStatsRequest__Output, _ethtrack_helper_v1_EthtoolStatsReply__Output>
+  GetFlows: MethodDefinition<_ethtrack_helper_v1_FlowsRequest, _ethtrack_helper_v1_FlowsReply, _ethtrack_helper_v1_FlowsRequest__Output, _ethtrack_helper_v1_FlowsReply__Output>
   GetInfo: MethodDefinition<_ethtrack_helper_v1_GetInfoRequest, _ethtrack_helper_v1_HelperInfo, _ethtrack_helper_v1_GetInfoRequest__Output, _ethtrack_helper_v1_HelperInfo__Output>
   GetModuleEeprom: MethodDefinition<_ethtrack_helper_v1_ModuleEepromRequest, _ethtrack_helper_v1_ModuleEepromReply, _ethtrack_helper_v1_ModuleEepromRequest__Output, _ethtrack_helper_v1_ModuleEepromReply__Output>
   GetStandardStats: MethodDefinition<_ethtrack_helper_v1_StandardStatsRequest, _ethtrack_helper_v1_StandardStatsReply, _ethtrack_helper_v1_StandardStatsRequest__Output, _ethtrack_helper_v1_StandardStatsReply__Output>
