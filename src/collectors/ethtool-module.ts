@@ -95,6 +95,11 @@ export class EthtoolModuleCollector implements Collector {
       return;
     }
     const cached = this.cache.get(dev.name);
+    if (status === 'BUSY' && !cached) {
+      // Another device's read has not ended (the helper runs one at a time): nothing known yet, nothing stale.
+      this.logOnce(dev.name, `${status}: ${error}`, 'info');
+      return;
+    }
     if (status !== 'OK') {
       this.cache.set(dev.name, { ...cached, stale: true });
       this.logOnce(dev.name, `${status}: ${error}`, 'warn');

@@ -18,6 +18,7 @@ import { escapeLabelValue } from '../exposition/value-format';
 import { type FlagValues, getBool, getNumber, getRegex, type Pattern } from '../flags';
 import type { NetInterface } from '../helper-client/api';
 import type { HelperApi } from '../helper-client/calls';
+import { HelperCallError } from '../helper-client/client';
 import { EthtoolStatsDecoder } from '../helper-client/ethtool-stats-decoder';
 import type { Logger } from '../logger';
 import type { Collector, CollectorDefinition } from './collector';
@@ -71,6 +72,8 @@ export class EthtoolCollector implements Collector {
   /** Per device, what it lacks of ethtool netlink and on which driver/link, as last logged. */
   private readonly support = new Map<string, string>();
   private budgetLogged = false;
+  /** Per netlink extra (settings, standard stats), why its last call failed, as last logged. */
+  private readonly extraFailed = new Map<string, string>();
 
   constructor(
     readonly schedule: string,
@@ -100,17 +103,19 @@ export class EthtoolCollector implements Collector {
     const passes = (name: string) => this.filters.devices.passes(name);
     const [settingsReply, statsReply] = await Promise.all([
       settings
-        ? helper.ethtoolSettings({
-            channels: true,
-            rings: true,
-            coalesce: true,
-            pause: true,
-            fec: true,
-            linkState: true,
-            linkModes: true,
-          })
+        ? this.extra('settings', () =>
+            helper.ethtoolSettings({
+              channels: true,
+              rings: true,
+              coalesce: true,
+              pause: true,
+              fec: true,
+              linkState: true,
+              linkModes: true,
+            }),
+          )
         : undefined,
-      standardStats ? helper.standardStats(0) : undefined,
+      standardStats ? this.extra('standard stats', () => helper.standardStats(0)) : undefined,
     ]);
     const families: RenderedFamily[] = [];
     const have = new Map<string, string[]>();
@@ -125,9 +130,10 @@ export class EthtoolCollector implements Collector {
       families.push(...rendered.families);
       for (const name of rendered.devices) have.set(name, [...(have.get(name) ?? []), 'standard-stats']);
     }
+    // A kind whose call failed is logged once by extra(), not as lacking on every device.
     const wanted = [
-      ...(settings ? ['channels', 'rings', 'coalesce', 'pause', 'fec', 'link-state', 'link-modes'] : []),
-      ...(standardStats ? ['standard-stats'] : []),
+      ...(settingsReply ? ['channels', 'rings', 'coalesce', 'pause', 'fec', 'link-state', 'link-modes'] : []),
+      ...(statsReply ? ['standard-stats'] : []),
     ];
     for (const dev of devices) {
       const got = have.get(dev.name) ?? [];
@@ -137,6 +143,29 @@ export class EthtoolCollector implements Collector {
       );
     }
     return families;
+  }
+
+  /**
+   * One netlink extra's call. Its failure leaves only that extra out of this
+   * cycle: `ethtool -S` and link info come over ioctl and are served anyway.
+   * Logged once: no ethtool netlink (FAILED_PRECONDITION) at info, anything
+   * else at warn, again when its text changes.
+   */
+  private async extra<T>(what: string, call: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await call();
+    } catch (err) {
+      const absent = err instanceof HelperCallError && err.subsystemMissing;
+      const reason = absent ? 'no ethtool netlink on this kernel' : (err as Error).message;
+      if (this.extraFailed.get(what) !== reason) {
+        this.extraFailed.set(what, reason);
+        this.logger.log(absent ? 'info' : 'warn', `ethtool netlink ${what} left out`, {
+          collector: this.name,
+          reason,
+        });
+      }
+      return undefined;
+    }
   }
 
   private reportOnce(device: string, reason: string, level: 'info' | 'warn'): void {

@@ -5,8 +5,10 @@
  * and the helper serves one call at a time, so each read runs on a thread
  * of its own with its own netlink socket, and the call waits for it at most
  * deadline_ms. A read that outlives its deadline is answered TIMED_OUT and
- * left to finish in the background; until it does, its device answers BUSY,
- * so a hung driver holds one thread, never the helper. */
+ * left to finish in the background; until it does, every module read
+ * answers BUSY, so a hung driver holds one thread. It still holds rtnl_lock
+ * in the kernel, which the helper's other calls need too: see README's
+ * "Known limits". */
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -23,8 +25,11 @@
 #define PAGE_HALF 128
 #define DEADLINE_DEFAULT_MS 2000u
 #define DEADLINE_MAX_MS 60000u
-/* Devices whose timed-out reads may still run at once. */
-#define STUCK_MAX 16
+/* Module reads in flight at once, timed-out ones included: one. The kernel
+ * runs MODULE_EEPROM_GET under rtnl_lock, so a second read (of any device)
+ * would only wait on a driver that hangs in the first, one more thread
+ * stuck in the kernel; it is answered BUSY at once instead. */
+#define STUCK_MAX 1
 
 struct page_req {
 	uint8_t i2c, page, bank, offset, length;

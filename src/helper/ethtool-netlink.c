@@ -14,7 +14,7 @@
 
 static int family_id; /* 0 until resolved, negative errno when absent */
 static struct ethnl_sock main_sock;
-static uint8_t family_rx[8192] __attribute__((aligned(8)));
+static uint8_t family_rx[ETHNL_RX_BYTES] __attribute__((aligned(8))); /* ethnl_talk fills up to this */
 
 int ethnl_open(struct ethnl_sock *s, unsigned timeout_ms)
 {
@@ -148,8 +148,14 @@ int ethnl_talk(struct ethnl_sock *s, struct nlmsghdr *req, uint8_t *rx, ethnl_re
 		for (; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
 			if (nlh->nlmsg_seq != req->nlmsg_seq || nlh->nlmsg_pid != s->portid)
 				continue; /* a late reply to a request given up on */
-			if (nlh->nlmsg_type == NLMSG_DONE)
-				return stop;
+			if (nlh->nlmsg_type == NLMSG_DONE) {
+				/* A dump the kernel cut short (-EMSGSIZE, say) says so here;
+				 * without it the part read would pass for the whole. */
+				int done_err = 0;
+				if (nlh->nlmsg_len >= mnl_nlmsg_size(sizeof(done_err)))
+					memcpy(&done_err, mnl_nlmsg_get_payload(nlh), sizeof(done_err));
+				return done_err < 0 ? done_err : stop;
+			}
 			if (nlh->nlmsg_type == NLMSG_ERROR) {
 				const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
 				if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*e)))
@@ -276,14 +282,18 @@ int ethnl_scalars(const struct nlmsghdr *nlh, uint16_t max, uint64_t skip_mask,
 		uint16_t type = mnl_attr_get_type(a);
 		if (type < 64 && (skip_mask >> type) & 1)
 			continue;
+		/* A nest, or a scalar of another size, is what a kernel or uapi
+		 * newer than this code made of the type (6.11 put nests among the
+		 * coalescing u32s): skipped, never a reason to lose the rest. What
+		 * overruns the message was refused by ethnl_msg_valid(). */
+		if (a->nla_type & NLA_F_NESTED)
+			continue;
 		uint16_t len = mnl_attr_get_payload_len(a);
 		uint32_t v;
 		if (len == 1)
 			v = mnl_attr_get_u8(a);
 		else if (len == 4)
 			v = mnl_attr_get_u32(a);
-		else if (type <= max)
-			return -EBADMSG;
 		else
 			continue;
 		pairs32_add(out, type, v);

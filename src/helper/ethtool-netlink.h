@@ -51,7 +51,8 @@ typedef int (*ethnl_reply_fn)(const struct nlmsghdr *nlh, void *arg);
 
 /* Sends the request and hands every reply to fn until the dump ends or the
  * ack comes. rx is ETHNL_RX_BYTES long. Returns 0 or a negative errno (the
- * kernel's, or fn's). */
+ * kernel's, in an ack or in the NLMSG_DONE of a dump it cut short; or
+ * fn's). */
 int ethnl_talk(struct ethnl_sock *s, struct nlmsghdr *req, uint8_t *rx, ethnl_reply_fn fn,
 	       void *arg);
 
@@ -89,9 +90,10 @@ bool pairs32_add(struct pairs32 *p, uint32_t type, uint32_t value);
 bool pairs64_add(struct pairs64 *p, uint64_t type, uint64_t value);
 
 /* Top-level u8/u32 attributes of a settings reply into pairs; the header
- * and the nests named in skip are left to the caller. A known attribute
- * (type <= max) of another size is refused (-EBADMSG); an unknown one
- * from a newer kernel is skipped. */
+ * and the nests named in skip are left to the caller. Nests and attributes
+ * of any other size are skipped, whatever their type: a newer kernel or
+ * uapi may have made them so (max is kept for source compatibility). The
+ * reply's framing is checked by ethnl_talk(); returns 0. */
 int ethnl_scalars(const struct nlmsghdr *nlh, uint16_t max, uint64_t skip_mask,
 		  struct pairs32 *out);
 

@@ -12,14 +12,21 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import { PassThrough } from 'node:stream';
 import { before, describe, it } from 'node:test';
+import * as grpc from '@grpc/grpc-js';
+import winston from 'winston';
+import { EthtoolCollector, ethtoolFilters } from '../../src/collectors/ethtool';
 import { mapStatNames } from '../../src/collectors/ethtool-stat-names';
 import { conntrackStat } from '../../src/collectors/metrics';
+import { loadConfig } from '../../src/config';
+import { HelperCallError } from '../../src/helper-client/client';
 import { countByState, flowOracle, parseConntrackStats, parseListedEntry } from '../support/conntrack';
 import { parseEthtoolS } from '../support/ethtool';
 import { hasCommand, run } from '../support/exec';
 import { parseExposition, sampleValue, select } from '../support/exposition';
 import {
+  GOLDEN_ARGS,
   GOLDEN_DIR,
   goldenJobs,
   goldenPath,
@@ -35,6 +42,22 @@ import {
 import { ReplayHelper } from '../support/helper-replay';
 
 const JOBS = ['ethtool', 'conntrack', 'conntrack_breakdown', 'flows', 'rxpath'];
+
+/** Every stat of every recorded device, as the ethtool -S of the recording's moment says. */
+function assertEthtoolS(exposition: string): void {
+  const samples = parseExposition(exposition);
+  const exported = new Set(select(samples, 'ethtrack_nic_stat').map((s) => s.labels.device));
+  for (const device of ['ct0', 'q8a', 'q8b']) assert.ok(exported.has(device), `${device} recorded and exported`);
+  for (const device of exported) {
+    const stats = parseEthtoolS(readOracle(`ethtool-S.${device}.txt`));
+    const labels = mapStatNames(stats.map(([name]) => name));
+    assert.equal(select(samples, 'ethtrack_nic_stat', { device }).length, stats.length, device);
+    stats.forEach(([raw, value], i) => {
+      const got = sampleValue(samples, 'ethtrack_nic_stat', { device, stat: labels[i].stat, queue: labels[i].queue });
+      assert.equal(got, value, `${device} ${raw}`);
+    });
+  }
+}
 
 describe('golden expositions from recorded helper replies', () => {
   let replay: ReplayHelper;
@@ -78,18 +101,7 @@ describe('golden expositions from recorded helper replies', () => {
   }
 
   it('ethtool: every stat of every device equals the ethtool -S of the same moment', () => {
-    const samples = parseExposition(expositions.get('ethtool') ?? '');
-    const exported = new Set(select(samples, 'ethtrack_nic_stat').map((s) => s.labels.device));
-    for (const device of ['ct0', 'q8a', 'q8b']) assert.ok(exported.has(device), `${device} recorded and exported`);
-    for (const device of exported) {
-      const stats = parseEthtoolS(readOracle(`ethtool-S.${device}.txt`));
-      const labels = mapStatNames(stats.map(([name]) => name));
-      assert.equal(select(samples, 'ethtrack_nic_stat', { device }).length, stats.length, device);
-      stats.forEach(([raw, value], i) => {
-        const got = sampleValue(samples, 'ethtrack_nic_stat', { device, stat: labels[i].stat, queue: labels[i].queue });
-        assert.equal(got, value, `${device} ${raw}`);
-      });
-    }
+    assertEthtoolS(expositions.get('ethtool') ?? '');
   });
 
   it('ethtool: driver info equals the ethtool -i of the same moment', () => {
@@ -252,5 +264,81 @@ describe('golden expositions from recorded helper replies', () => {
 
   it('refuses a call it has no recording for, naming what was asked (a replay cannot invent replies)', async () => {
     await assert.rejects(replay.conntrackBreakdown(1), /no recorded GetConntrackBreakdown reply.*fixtures:record/);
+  });
+});
+
+describe('ethtool netlink calls failing (stand-in: the replay rejects them as the helper would)', () => {
+  const NETLINK_RPCS = ['GetEthtoolSettings', 'GetStandardStats'];
+  const cases: [string, grpc.status, string][] = [
+    [
+      'a kernel without ethtool netlink',
+      grpc.status.FAILED_PRECONDITION,
+      'ethtool netlink family: Operation not supported',
+    ],
+    ['a netlink dump that times out', grpc.status.UNAVAILABLE, 'ethtool netlink family: Connection timed out'],
+    ['a call past its deadline', grpc.status.DEADLINE_EXCEEDED, 'Deadline exceeded'],
+  ];
+
+  for (const [what, code, detail] of cases) {
+    it(`${what}: every ethtool -S stat and the link info are still exported, the netlink extras left out`, async () => {
+      const replay = new ReplayHelper();
+      for (const rpc of NETLINK_RPCS) replay.failures.set(rpc, new HelperCallError(rpc, code, detail));
+      const jobs = goldenJobs().filter((job) => job.name === 'ethtool');
+      const exposition = (await renderJobs(jobs, replay)).get('ethtool') ?? '';
+      assertEthtoolS(exposition);
+      const samples = parseExposition(exposition);
+      assert.ok(select(samples, 'ethtrack_nic_info').length > 0, 'driver info');
+      assert.ok(select(samples, 'ethtrack_nic_link_up').length > 0, 'link state');
+      assert.equal(select(samples, 'ethtrack_nic_channels').length, 0, 'no settings from a failed call');
+    });
+  }
+
+  it('logs each failing extra once: no ethtool netlink at info, other errors at warn and again when they change', async () => {
+    const lines: { level: string; message: string; reason?: string }[] = [];
+    const logger = winston.createLogger({
+      format: winston.format.json(),
+      transports: [
+        new winston.transports.Stream({
+          stream: new PassThrough().on('data', (d) => lines.push(JSON.parse(String(d)))),
+        }),
+      ],
+    });
+    const filters = ethtoolFilters(loadConfig(GOLDEN_ARGS).flags);
+    const collector = new EthtoolCollector('* * * * * *', filters, logger, {
+      settings: true,
+      standardStats: true,
+      maxSeries: 0,
+      skipZero: false,
+    });
+    // A fresh replay each cycle: the collector then asks for every stat name again, as recorded.
+    const cycle = async (code: grpc.status, detail: string) => {
+      const replay = new ReplayHelper();
+      for (const rpc of NETLINK_RPCS) replay.failures.set(rpc, new HelperCallError(rpc, code, detail));
+      await collector.collect(replay);
+    };
+    const netlinkLines = () => lines.filter((line) => /ethtool netlink/.test(line.message));
+    await cycle(grpc.status.FAILED_PRECONDITION, 'ethtool netlink family: Operation not supported');
+    await cycle(grpc.status.FAILED_PRECONDITION, 'ethtool netlink family: Operation not supported');
+    assert.deepEqual(
+      netlinkLines().map((line) => [line.level, line.reason]),
+      [
+        ['info', 'no ethtool netlink on this kernel'],
+        ['info', 'no ethtool netlink on this kernel'],
+      ],
+      'once per extra (settings, standard stats)',
+    );
+    lines.length = 0;
+    await cycle(grpc.status.UNAVAILABLE, 'ethtool netlink family: Connection timed out');
+    await cycle(grpc.status.UNAVAILABLE, 'ethtool netlink family: Connection timed out');
+    assert.equal(netlinkLines().length, 2);
+    assert.ok(netlinkLines().every((line) => line.level === 'warn' && /Connection timed out/.test(line.reason ?? '')));
+    lines.length = 0;
+    await cycle(grpc.status.UNAVAILABLE, 'ethtool netlink family: No buffer space available');
+    assert.equal(netlinkLines().length, 2, 'a new error text is logged again');
+    assert.equal(
+      lines.filter((line) => /lacks ethtool netlink/.test(line.message)).length,
+      0,
+      'a failed call is not logged as every device lacking it',
+    );
   });
 });

@@ -69,6 +69,8 @@ function decode<T>(rpc: string, bytes: Buffer): T {
 
 export class ReplayHelper implements HelperApi {
   readonly recording: Recording;
+  /** RPCs to fail instead of replaying (a stand-in for a kernel or helper that cannot answer them), by RPC name. */
+  readonly failures = new Map<string, Error>();
   private readonly calls = new Map<string, RecordedCall[]>();
   private readonly used = new Map<string, number>();
 
@@ -82,6 +84,8 @@ export class ReplayHelper implements HelperApi {
 
   /** The replies to a call made with this request; repeated calls get later recordings, then the last again. */
   private replies(rpc: string, request: unknown): Buffer[] {
+    const failure = this.failures.get(rpc);
+    if (failure) throw failure;
     const key = callKey(rpc, request);
     const recorded = this.calls.get(key);
     if (!recorded) {
