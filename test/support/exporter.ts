@@ -62,9 +62,13 @@ export class Exporter {
   }
 
   /** Starts the exporter on ephemeral loopback ports and waits until it listens. */
-  static async start(args: readonly string[], options: { ns?: Netns; helper?: string } = {}): Promise<Exporter> {
+  static async start(
+    args: readonly string[],
+    options: { ns?: Netns; helper?: string; nodeFlags?: readonly string[] } = {},
+  ): Promise<Exporter> {
     const argv = [
       ...NODE_FLAGS,
+      ...(options.nodeFlags ?? []),
       CLI,
       '--web.listen-address=127.0.0.1:0',
       '--grpc.listen-address=127.0.0.1:0',
