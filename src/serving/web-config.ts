@@ -6,9 +6,14 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createSecureContext, type SecureVersion } from 'node:tls';
-import bcrypt from 'bcryptjs';
-import YAML from 'yaml';
+import type * as Bcrypt from 'bcryptjs';
+import type * as Yaml from 'yaml';
 import { UsageError } from '../flags';
+
+// Loaded only when --web.config.file is given: most services never need them,
+// and every service would otherwise pay their memory and start-up time.
+const yaml = (): typeof Yaml => require('yaml');
+const bcrypt = (): typeof Bcrypt => require('bcryptjs');
 
 export interface WebConfig {
   tls?: { cert: Buffer; key: Buffer; minVersion: SecureVersion; maxVersion?: SecureVersion };
@@ -38,7 +43,7 @@ export function loadWebConfig(file: string): WebConfig {
   };
   let doc: unknown;
   try {
-    doc = YAML.parse(fs.readFileSync(file, 'utf8'));
+    doc = yaml().parse(fs.readFileSync(file, 'utf8'));
   } catch (err) {
     return fail((err as Error).message.split('\n')[0]);
   }
@@ -128,8 +133,8 @@ export class BasicAuth {
     const user = colon < 0 ? '' : decoded.slice(0, colon);
     const password = colon < 0 ? '' : decoded.slice(colon + 1);
     const hash = this.users.get(user);
-    dummyHash ??= bcrypt.hashSync('ethtrack-no-such-user', 10);
-    const ok = (await bcrypt.compare(password, hash ?? dummyHash)) && hash !== undefined;
+    dummyHash ??= bcrypt().hashSync('ethtrack-no-such-user', 10);
+    const ok = (await bcrypt().compare(password, hash ?? dummyHash)) && hash !== undefined;
     if (this.verified.size >= FAILURE_MEMORY) this.verified.clear();
     this.verified.set(digest, ok);
     return ok;
