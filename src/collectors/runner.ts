@@ -1,6 +1,9 @@
 // Runs collector jobs on their node-cron schedules, one cycle of a job at a
 // time, and keeps each job's latest snapshot rendered in both exposition
 // formats (and gzipped on demand), so a scrape never waits for the kernel.
+// A cycle's duration covers collecting, decoding and rendering; its CPU
+// (ethtrack_collector_cpu_seconds_total) also the compression that scrapers
+// asking for gzip cause, which starts as soon as the cycle has rendered.
 
 import { EventEmitter } from 'node:events';
 import cron, { type ScheduledTask } from 'node-cron';
@@ -10,6 +13,7 @@ import { Snapshot } from '../exposition/snapshot';
 import { HelperCallError, type HelperClient } from '../helper-client/client';
 import type { Logger } from '../logger';
 import { type Collector, isNoData, type NoData, noData } from './collector';
+import { CpuAccountant } from './cpu-accounting';
 
 export interface JobStatus {
   name: string;
@@ -61,6 +65,7 @@ class ScheduledJob {
 export class Runner extends EventEmitter {
   private readonly jobs: ScheduledJob[];
   private stopped = false;
+  private readonly cpu: CpuAccountant;
 
   constructor(
     jobs: readonly Collector[],
@@ -70,6 +75,7 @@ export class Runner extends EventEmitter {
   ) {
     super();
     this.jobs = jobs.map((job) => new ScheduledJob(job));
+    this.cpu = new CpuAccountant((collector, seconds) => metrics.collectorCpu.inc({ collector }, seconds));
   }
 
   get statuses(): readonly JobStatus[] {
@@ -98,9 +104,11 @@ export class Runner extends EventEmitter {
       this.logger.debug('previous cycle still running; skipped', { collector: scheduled.job.name });
       return scheduled.current;
     }
-    scheduled.current = this.cycle(scheduled).finally(() => {
-      scheduled.current = undefined;
-    });
+    scheduled.current = this.cpu
+      .track(scheduled.job.name, () => this.cycle(scheduled))
+      .finally(() => {
+        scheduled.current = undefined;
+      });
     return scheduled.current;
   }
 
@@ -123,8 +131,11 @@ export class Runner extends EventEmitter {
     try {
       const result = await this.collect(job);
       const now = Date.now();
-      scheduled.snapshot?.release();
-      scheduled.snapshot = new Snapshot(isNoData(result) ? [] : result, now);
+      const previous = scheduled.snapshot;
+      previous?.release();
+      scheduled.snapshot = new Snapshot(isNoData(result) ? [] : result, now, (work) => this.cpu.track(job.name, work));
+      // Scrapers that asked for gzip will again: compress now, off the event loop, not in their scrape.
+      if (previous?.gzipAsked) void scheduled.snapshot.compress();
       if (isNoData(result)) {
         if (status.noData !== result.noData)
           this.logger.info('collector has no data', { collector: job.name, reason: result.noData });
