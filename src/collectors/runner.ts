@@ -135,7 +135,7 @@ export class Runner extends EventEmitter {
       previous?.release();
       scheduled.snapshot = new Snapshot(isNoData(result) ? [] : result, now, (work) => this.cpu.track(job.name, work));
       // Scrapers that asked for gzip will again: compress now, off the event loop, not in their scrape.
-      if (previous?.gzipAsked) void scheduled.snapshot.compress();
+      if (previous?.gzipAsked) scheduled.snapshot.compress().catch(() => undefined);
       if (isNoData(result)) {
         if (status.noData !== result.noData)
           this.logger.info('collector has no data', { collector: job.name, reason: result.noData });

@@ -89,9 +89,14 @@ export class Snapshot {
       const bodies = this.chunks.map((chunk) => chunk.body);
       // zlib reads the bodies from its threads: they must not be rewritten meanwhile.
       this.retain();
-      this.gzippedBodies = this.charge(() =>
+      const compressed = this.charge(() =>
         Promise.all(bodies.map((body) => gzipAsync(body, GZIP_OPTIONS))).finally(() => this.release()),
       );
+      // A failure is not cached: the next scrape tries again.
+      compressed.catch(() => {
+        if (this.gzippedBodies === compressed) this.gzippedBodies = undefined;
+      });
+      this.gzippedBodies = compressed;
     }
     return this.gzippedBodies;
   }
