@@ -3,21 +3,23 @@
 // drift on shared machines; ratios measured in one run hold).
 //
 //   ethtool: 128 veth devices with 64 queues each (~74,000 stats): ethtrack's
-//            collection cycle and /metrics scrape vs node_exporter's ethtool
-//            collector and scrape; resident memory of both.
+//            cycle, CPU per hour, memory and scrape vs node_exporter's ethtool
+//            collector, both every 5 s (footprint.ts).
 //   conntrack: 250,000 entries: ethtrack's breakdown (helper, aggregated in C)
 //            vs a raw ctnetlink dump that only counts messages vs `conntrack -L`.
 //   soak:    collection every second for a while; resident memory of the
 //            service and the helper must stay flat.
 //
 // Options (environment): BENCH_PAIRS (64), BENCH_QUEUES (64), BENCH_CT (250000),
-// BENCH_SOAK_SECONDS (120), BENCH_ONLY (ethtool|conntrack|flows|soak|rxpath, comma list),
+// BENCH_SECONDS (180, each exporter's run in the ethtool benchmark),
+// BENCH_SOAK_SECONDS (300), BENCH_ONLY (ethtool|conntrack|flows|soak|rxpath, comma list),
 // BENCH_STAT_INCLUDE (a --collector.ethtool.stat-include regexp for ethtrack, to time the filter);
 // bench/flows.ts adds BENCH_CHURN_SECONDS (600).
 //   rxpath:  the rxpath collector's cycle vs node_exporter's softnet, netdev and
 //            netstat on the same veths (bench/rxpath.ts).
+// BENCH_NODE_FLAGS (extra node flags for the service in the ethtool benchmark).
 
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -26,7 +28,10 @@ import { run, sleep } from '../test/support/exec';
 import { Exporter, HELPER, ROOT } from '../test/support/exporter';
 import { parseExposition, sampleValue } from '../test/support/exposition';
 import { Netns } from '../test/support/netns';
+import { childPids, mb, median, ms, ratio, table, timedGet } from './common';
 import { benchFlows } from './flows';
+import { benchEthtool } from './footprint';
+import { memoryOf } from './proc';
 import { benchRxpath } from './rxpath';
 
 const PAIRS = Number(process.env.BENCH_PAIRS ?? 64);
@@ -37,190 +42,6 @@ const ONLY = new Set((process.env.BENCH_ONLY ?? 'ethtool,conntrack,soak,rxpath')
 const CT_COUNT = path.join(ROOT, 'build', 'helper', 'ct-count');
 const CT_FILL = path.join(ROOT, 'build', 'helper', 'ct-fill');
 const CAP_COST = path.join(ROOT, 'build', 'helper', 'cap-cost');
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-};
-const ms = (seconds: number) => `${(seconds * 1000).toFixed(1)} ms`;
-const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
-
-function rssOf(pid: number): number {
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
-}
-
-async function childPids(pid: number): Promise<number[]> {
-  const out = await run('pgrep', ['-P', String(pid)]).catch(() => '');
-  return out.split('\n').filter(Boolean).map(Number);
-}
-
-/** curl's own timing of one request from inside the namespace. */
-async function timedGet(ns: Netns, url: string, gzip = false): Promise<{ seconds: number; bytes: number }> {
-  const args = ['-s', '-o', '/dev/null', '-w', '%{time_total} %{size_download}', '--max-time', '60'];
-  if (gzip) args.push('-H', 'Accept-Encoding: gzip');
-  const out = await ns.exec('curl', [...args, url]);
-  const [seconds, bytes] = out.trim().split(' ').map(Number);
-  return { seconds, bytes };
-}
-
-function table(rows: string[][]): void {
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
-  for (const row of rows) console.log(`  ${row.map((cell, i) => cell.padEnd(widths[i])).join('  ')}`);
-}
-
-async function startNodeExporter(ns: Netns, args: string[]): Promise<{ child: ChildProcess; port: number }> {
-  const port = 9100;
-  const child = spawn(
-    'ip',
-    ['netns', 'exec', ns.name, 'prometheus-node-exporter', `--web.listen-address=127.0.0.1:${port}`, ...args],
-    {
-      stdio: 'ignore',
-    },
-  );
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    const ok = await ns.exec('curl', ['-s', '-o', '/dev/null', `http://127.0.0.1:${port}/`]).then(
-      () => true,
-      () => false,
-    );
-    if (ok) return { child, port };
-    await sleep(100);
-  }
-  throw new Error('node_exporter did not start');
-}
-
-/** Durations of 8 consecutive ethtool cycles, as ethtrack's self-metrics report them. */
-async function ethtoolCycles(exporter: Exporter): Promise<number[]> {
-  const cycles: number[] = [];
-  let last = 0;
-  while (cycles.length < 8) {
-    const samples = parseExposition(await exporter.metrics());
-    const ts = sampleValue(samples, 'ethtrack_collector_last_success_timestamp_seconds', { collector: 'ethtool' }) ?? 0;
-    if (ts !== last) {
-      if (last !== 0)
-        cycles.push(sampleValue(samples, 'ethtrack_collector_duration_seconds', { collector: 'ethtool' }) ?? 0);
-      last = ts;
-    }
-    await sleep(300);
-  }
-  return cycles;
-}
-
-async function benchEthtool(): Promise<void> {
-  console.log(`\n== ethtool: ${PAIRS * 2} veth devices x ${QUEUES} queues ==`);
-  const ns = await Netns.create('bench-eth');
-  try {
-    const start = Date.now();
-    for (let i = 0; i < PAIRS; i++) await ns.addVeth(`bv${i}a`, `bv${i}b`, QUEUES);
-    console.log(`  set up ${PAIRS * 2} devices in ${((Date.now() - start) / 1000).toFixed(1)} s`);
-    const statCount = (await ns.exec('ethtool', ['-S', 'bv0a'])).split('\n').length - 2;
-    console.log(`  ${statCount} stats per device, ~${statCount * PAIRS * 2} in all`);
-
-    // ethtrack: a cycle every 2 s, all devices.
-    const exporter = await Exporter.start(
-      [
-        '--collector.ethtool.device-include=^bv',
-        '--no-collector.conntrack',
-        '--collector.ethtool.schedule=*/2 * * * * *',
-        ...(process.env.BENCH_STAT_INCLUDE
-          ? [`--collector.ethtool.stat-include=${process.env.BENCH_STAT_INCLUDE}`]
-          : []),
-      ],
-      { ns, helper: HELPER },
-    );
-    await exporter.ready(60_000);
-    const cycles = await ethtoolCycles(exporter);
-    const restarts = sampleValue(parseExposition(await exporter.metrics()), 'ethtrack_helper_restarts_total') ?? 0;
-    if (restarts > 0)
-      throw new Error(`the helper restarted ${restarts} times during the measurement: ${exporter.logs.join('\n')}`);
-    const url = `http://127.0.0.1:${exporter.httpPort}/metrics`;
-    const scrapes: number[] = [];
-    const gzScrapes: number[] = [];
-    let bytes = 0;
-    let gzBytes = 0;
-    for (let i = 0; i < 10; i++) {
-      const plain = await timedGet(ns, url);
-      const zipped = await timedGet(ns, url, true);
-      scrapes.push(plain.seconds);
-      gzScrapes.push(zipped.seconds);
-      bytes = plain.bytes;
-      gzBytes = zipped.bytes;
-    }
-    const servicePid = exporter.child.pid ?? 0;
-    const [helperPid] = await childPids(servicePid);
-    const serviceRss = rssOf(servicePid);
-    const helperRss = helperPid ? rssOf(helperPid) : 0;
-    await exporter.stop();
-
-    // The same cycle without the netlink settings and standard statistics (issue 9's
-    // goal: with them on it stays within 1.2x of without, and <= 0.1x node_exporter's).
-    const plain = await Exporter.start(
-      [
-        '--collector.ethtool.device-include=^bv',
-        '--no-collector.conntrack',
-        '--collector.ethtool.schedule=*/2 * * * * *',
-        '--no-collector.ethtool.settings',
-        '--no-collector.ethtool.standard-stats',
-      ],
-      { ns, helper: HELPER },
-    );
-    await plain.ready(60_000);
-    const plainCycles = await ethtoolCycles(plain);
-    await plain.stop();
-
-    // node_exporter: the ethtool collector alone, on the same devices.
-    const ne = await startNodeExporter(ns, [
-      '--collector.disable-defaults',
-      '--collector.ethtool',
-      '--collector.ethtool.device-include=^bv',
-    ]);
-    const neUrl = `http://127.0.0.1:${ne.port}/metrics`;
-    const neScrapes: number[] = [];
-    const neCollect: number[] = [];
-    let neBytes = 0;
-    for (let i = 0; i < 5; i++) {
-      neScrapes.push((await timedGet(ns, neUrl)).seconds);
-      const text = await ns.exec('curl', ['-s', neUrl]);
-      neBytes = Buffer.byteLength(text);
-      const samples = parseExposition(text);
-      neCollect.push(
-        sampleValue(samples, 'node_scrape_collector_duration_seconds', { collector: 'ethtool' }) ?? Number.NaN,
-      );
-    }
-    const neRss = rssOf(ne.child.pid ?? 0) || rssOf((await childPids(ne.child.pid ?? 0))[0] ?? 0);
-    ne.child.kill('SIGTERM');
-
-    table([
-      ['', 'ethtrack', 'node_exporter', 'node_exporter / ethtrack'],
-      ['collection (median)', ms(median(cycles)), ms(median(neCollect)), ratio(median(neCollect), median(cycles))],
-      [
-        'collection, no settings/standard stats',
-        ms(median(plainCycles)),
-        '',
-        `settings on / off: ${ratio(median(cycles), median(plainCycles))}`,
-      ],
-      [
-        '/metrics scrape (median)',
-        ms(median(scrapes)),
-        ms(median(neScrapes)),
-        ratio(median(neScrapes), median(scrapes)),
-      ],
-      ['/metrics scrape, gzip', ms(median(gzScrapes)), '', ''],
-      ['page size', mb(bytes), mb(neBytes), ''],
-      ['page size, gzip', mb(gzBytes), '', ''],
-      [
-        'resident memory',
-        `${mb(serviceRss)} + helper ${mb(helperRss)}`,
-        mb(neRss),
-        ratio(neRss, serviceRss + helperRss),
-      ],
-    ]);
-  } finally {
-    ns.destroy();
-  }
-}
 
 async function benchConntrack(): Promise<void> {
   console.log(`\n== conntrack: ${CT_ENTRIES} entries ==`);
@@ -295,7 +116,7 @@ async function benchConntrack(): Promise<void> {
       await exporter.waitForCycle(job, Date.now(), 120_000);
       await exporter.waitForCycle(job, Date.now(), 120_000);
       const samples = parseExposition(await exporter.metrics());
-      const rss = rssOf(exporter.child.pid ?? 0);
+      const rss = memoryOf(exporter.child.pid ?? 0).rss;
       console.log(
         `  ${label}: cycle ${ms(sampleValue(samples, 'ethtrack_collector_duration_seconds', { collector: job }) ?? Number.NaN)}, resident ${mb(rss)}${job === 'flows' ? `, ${sampleValue(samples, 'ethtrack_flow_tracked')} entries tracked` : ''}`,
       );
@@ -335,7 +156,7 @@ async function benchSoak(): Promise<void> {
     while (Date.now() - start < SOAK_SECONDS * 1000) {
       await timedGet(ns, url);
       await timedGet(ns, url, true);
-      samples.push([(Date.now() - start) / 1000, rssOf(servicePid), rssOf(helperPid)]);
+      samples.push([(Date.now() - start) / 1000, memoryOf(servicePid).rss, memoryOf(helperPid).rss]);
       await sleep(5000);
     }
     const cycles = parseExposition(await exporter.metrics());

@@ -62,8 +62,12 @@ const DUPLEX_FULL = 1;
 export class EthtoolCollector implements Collector {
   readonly name = 'ethtool';
   private readonly names = new Map<string, DeviceNames>();
-  /** Label suffixes per distinct string set, shared by every device with the same stats (all veths, all ports of a NIC model). */
-  private readonly suffixCache = new Map<string, (Buffer | null)[]>();
+  /**
+   * Label suffixes per distinct string set, shared by every device with the
+   * same stats (all veths, all ports of a NIC model); the entry keeps its key
+   * so that devices share one copy of it too.
+   */
+  private readonly suffixCache = new Map<string, { key: string; suffixes: (Buffer | null)[] }>();
   private readonly decoder = new EthtoolStatsDecoder();
   private readonly buffers = new TextBufferPool();
   /** Devices already logged as giving no stats (or failing), with the reason logged. */
@@ -184,18 +188,19 @@ export class EthtoolCollector implements Collector {
   }
 
   private deviceNames(device: string, generation: number, names: readonly string[]): DeviceNames {
-    const suffixKey = names.join('\n');
-    let suffixes = this.suffixCache.get(suffixKey);
-    if (!suffixes) {
-      suffixes = mapStatNames(names).map((label) =>
+    const joined = names.join('\n');
+    let shared = this.suffixCache.get(joined);
+    if (!shared) {
+      const suffixes = mapStatNames(names).map((label) =>
         this.statPasses(label.raw, label.stat)
           ? Buffer.from(`stat="${escapeLabelValue(label.stat)}",queue="${label.queue}"} `)
           : null,
       );
-      this.suffixCache.set(suffixKey, suffixes);
+      shared = { key: joined, suffixes };
+      this.suffixCache.set(joined, shared);
     }
     const devicePrefix = Buffer.from(`${NIC.stat.name}{device="${escapeLabelValue(device)}",`);
-    return { generation, devicePrefix, suffixes, suffixKey };
+    return { generation, devicePrefix, suffixes: shared.suffixes, suffixKey: shared.key };
   }
 
   /** Forgets string sets no device uses any more. */
@@ -277,9 +282,7 @@ export class EthtoolCollector implements Collector {
           continue;
         }
         budget--;
-        body.append(devicePrefix);
-        body.append(suffix);
-        body.value(values[i]);
+        body.sample(devicePrefix, suffix, values[i]);
       }
     }
     if (this.suffixCache.size > this.names.size) this.pruneSuffixes();

@@ -1,6 +1,9 @@
 // Runs collector jobs on their node-cron schedules, one cycle of a job at a
 // time, and keeps each job's latest snapshot rendered in both exposition
 // formats (and gzipped on demand), so a scrape never waits for the kernel.
+// A cycle's duration covers collecting, decoding and rendering; its CPU
+// (ethtrack_collector_cpu_seconds_total) also the compression that scrapers
+// asking for gzip cause, which starts as soon as the cycle has rendered.
 
 import { EventEmitter } from 'node:events';
 import cron, { type ScheduledTask } from 'node-cron';
@@ -11,6 +14,7 @@ import type { HelperApi } from '../helper-client/calls';
 import { HelperCallError } from '../helper-client/client';
 import type { Logger } from '../logger';
 import { type Collector, isNoData, type NoData, noData } from './collector';
+import { CpuAccountant } from './cpu-accounting';
 
 export interface JobStatus {
   name: string;
@@ -65,6 +69,7 @@ class ScheduledJob {
 export class Runner extends EventEmitter {
   private readonly jobs: ScheduledJob[];
   private stopped = false;
+  private readonly cpu: CpuAccountant;
 
   constructor(
     jobs: readonly Collector[],
@@ -74,6 +79,7 @@ export class Runner extends EventEmitter {
   ) {
     super();
     this.jobs = jobs.map((job) => new ScheduledJob(job));
+    this.cpu = new CpuAccountant((collector, seconds) => metrics.collectorCpu.inc({ collector }, seconds));
   }
 
   get statuses(): readonly JobStatus[] {
@@ -102,9 +108,11 @@ export class Runner extends EventEmitter {
       this.logger.debug('previous cycle still running; skipped', { collector: scheduled.job.name });
       return scheduled.current;
     }
-    scheduled.current = this.cycle(scheduled).finally(() => {
-      scheduled.current = undefined;
-    });
+    scheduled.current = this.cpu
+      .track(scheduled.job.name, () => this.cycle(scheduled))
+      .finally(() => {
+        scheduled.current = undefined;
+      });
     return scheduled.current;
   }
 
@@ -127,8 +135,11 @@ export class Runner extends EventEmitter {
     try {
       const result = await this.collect(job);
       const now = Date.now();
-      scheduled.snapshot?.release();
-      scheduled.snapshot = new Snapshot(isNoData(result) ? [] : result, now);
+      const previous = scheduled.snapshot;
+      previous?.release();
+      scheduled.snapshot = new Snapshot(isNoData(result) ? [] : result, now, (work) => this.cpu.track(job.name, work));
+      // Scrapers that asked for gzip will again: compress now, off the event loop, not in their scrape.
+      if (previous?.gzipAsked) scheduled.snapshot.compress().catch(() => undefined);
       status.series = scheduled.snapshot.series;
       if (isNoData(result)) {
         if (status.noData !== result.noData)

@@ -9,6 +9,7 @@ import zlib from 'node:zlib';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Runner } from '../collectors/runner';
 import type { SelfMetrics } from '../exposition/self-metrics';
+import { GZIP_OPTIONS } from '../exposition/snapshot';
 import type { ListenAddress } from '../flags';
 import type { Logger } from '../logger';
 import type { BasicAuth } from './basic-auth';
@@ -21,6 +22,7 @@ import type { WebConfig } from './web-config';
 export const TEXT_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 export const OPENMETRICS_CONTENT_TYPE = 'application/openmetrics-text; version=1.0.0; charset=utf-8';
 const OPENMETRICS_EOF = Buffer.from('# EOF\n');
+const OPENMETRICS_EOF_GZIP = zlib.gzipSync(OPENMETRICS_EOF);
 
 export interface HttpDeps {
   runner: Runner;
@@ -109,12 +111,12 @@ export function createApp(deps: HttpDeps): express.Express {
       for (const snapshot of snapshots) snapshot.release();
     });
     const self = Buffer.from(await deps.metrics.render(openMetrics));
-    const parts: Buffer[] = [gzip ? zlib.gzipSync(self) : self];
+    const parts: Buffer[] = [gzip ? zlib.gzipSync(self, GZIP_OPTIONS) : self];
     for (const snapshot of snapshots) {
-      if (gzip) parts.push(await snapshot.gzip(openMetrics));
+      if (gzip) parts.push(...(await snapshot.gzip(openMetrics)));
       else parts.push(...snapshot.parts(openMetrics));
     }
-    if (openMetrics) parts.push(gzip ? zlib.gzipSync(OPENMETRICS_EOF) : OPENMETRICS_EOF);
+    if (openMetrics) parts.push(gzip ? OPENMETRICS_EOF_GZIP : OPENMETRICS_EOF);
     res.setHeader('Content-Type', openMetrics ? OPENMETRICS_CONTENT_TYPE : TEXT_CONTENT_TYPE);
     res.setHeader('Vary', 'Accept, Accept-Encoding');
     if (gzip) res.setHeader('Content-Encoding', 'gzip');

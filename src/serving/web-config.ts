@@ -5,8 +5,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createSecureContext, type SecureVersion } from 'node:tls';
-import YAML from 'yaml';
+import type * as Yaml from 'yaml';
 import { UsageError } from '../flags';
+
+// Loaded only when --web.config.file is given: most services never need it,
+// and every service would otherwise pay its memory and start-up time. (bcrypt
+// runs only in basic auth's worker threads, which load it themselves.)
+const yaml = (): typeof Yaml => require('yaml');
 
 export interface WebConfig {
   tls?: { cert: Buffer; key: Buffer; minVersion: SecureVersion; maxVersion?: SecureVersion };
@@ -36,7 +41,7 @@ export function loadWebConfig(file: string): WebConfig {
   };
   let doc: unknown;
   try {
-    doc = YAML.parse(fs.readFileSync(file, 'utf8'));
+    doc = yaml().parse(fs.readFileSync(file, 'utf8'));
   } catch (err) {
     return fail((err as Error).message.split('\n')[0]);
   }

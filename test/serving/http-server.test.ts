@@ -54,7 +54,7 @@ describe('--web.max-requests (runner stand-in holding a scrape in flight)', () =
       parts: () => [Buffer.from('x 1\n')],
       gzip: async () => {
         await held;
-        return zlib.gzipSync('x 1\n');
+        return [zlib.gzipSync('x 1\n')];
       },
     };
     const metrics = new SelfMetrics();

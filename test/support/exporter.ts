@@ -12,8 +12,14 @@ export const CLI = PATHS.cli;
 export const HELPER = PATHS.helper;
 export const HELPER_ASAN = PATHS.helperAsan;
 
-/** The V8 flags the CLI's shebang runs it with, so tests measure what users run. */
-export const NODE_FLAGS: string[] = fs.readFileSync(CLI, 'utf8').split('\n')[0].split(/\s+/).slice(3);
+// `#!/usr/bin/env -S NAME=value... node --flag...`: the environment and the
+// V8 flags the CLI's shebang runs it with, so tests measure what users run.
+const SHEBANG = fs.readFileSync(CLI, 'utf8').split('\n')[0].split(/\s+/).slice(2);
+const NODE_AT = SHEBANG.indexOf('node');
+export const NODE_FLAGS: string[] = SHEBANG.slice(NODE_AT + 1);
+export const NODE_ENV: Record<string, string> = Object.fromEntries(
+  SHEBANG.slice(0, NODE_AT).map((assignment) => assignment.split('=', 2)),
+);
 
 export interface HttpReply {
   status: number;
@@ -64,10 +70,17 @@ export class Exporter {
   /** Starts the exporter on ephemeral loopback ports and waits until it listens. */
   static async start(
     args: readonly string[],
-    options: { ns?: Netns; helper?: string; runUnder?: readonly string[]; limitFiles?: number } = {},
+    options: {
+      ns?: Netns;
+      helper?: string;
+      runUnder?: readonly string[];
+      limitFiles?: number;
+      nodeFlags?: readonly string[];
+    } = {},
   ): Promise<Exporter> {
     const argv = [
       ...NODE_FLAGS,
+      ...(options.nodeFlags ?? []),
       CLI,
       '--web.listen-address=127.0.0.1:0',
       '--grpc.listen-address=127.0.0.1:0',
@@ -89,7 +102,7 @@ export class Exporter {
     const [cmd, cmdArgs] = options.ns ? options.ns.wrap(program, programArgs) : [program, programArgs];
     const child = spawn(cmd, cmdArgs, {
       stdio: ['ignore', 'ignore', 'pipe'],
-      env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=0' },
+      env: { ...process.env, ...NODE_ENV, ASAN_OPTIONS: 'detect_leaks=0' },
     });
     const exporter = new Exporter(child, options.ns);
     const deadline = Date.now() + 20_000;
