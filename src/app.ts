@@ -52,7 +52,7 @@ export class Ethtrack {
       );
       this.gc.register('kernel', `--gc.prune=${config.gc.prune}`, () => pruner.run());
     }
-    this.auth = new BasicAuth(config.web?.basicAuthUsers ?? new Map());
+    this.auth = new BasicAuth(config.web?.basicAuthUsers ?? new Map(), logger);
     this.runner = new Runner(jobs, () => this.supervisor.helper, this.metrics, logger);
   }
 

@@ -100,7 +100,14 @@ export function createApp(deps: HttpDeps): express.Express {
       return;
     }
     scrapes++;
-    res.once('close', () => scrapes--);
+    // A scrape counts until its answer is handed to the socket, not until the
+    // client has read it: a client that never reads must not hold a slot.
+    let counted = true;
+    const uncount = () => {
+      if (counted) scrapes--;
+      counted = false;
+    };
+    res.once('close', uncount);
     const openMetrics = wantsOpenMetrics(req.headers.accept);
     const gzip = acceptsGzip(req.headers['accept-encoding']);
     deps.beforeScrape();
@@ -126,6 +133,7 @@ export function createApp(deps: HttpDeps): express.Express {
     );
     for (const part of parts) res.write(part);
     res.end();
+    uncount();
   });
 
   app.get('/', (_req: Request, res: Response) => {
@@ -143,7 +151,12 @@ export function createApp(deps: HttpDeps): express.Express {
  * Timeouts against slow and idle clients. Prometheus scrapes at most once a
  * minute on a kept-alive connection, so keep-alive outlasts that; a request
  * is a GET whose headers fit in a packet, so ten seconds for the headers and
- * thirty for the whole request are generous to any honest client.
+ * thirty for the whole request are generous to any honest client. An answer
+ * handed to the socket must be taken by the client within a minute plus its
+ * size at 16 KiB/s (128 kbit/s; a 2 MB page: about three minutes): Prometheus
+ * gives up on a scrape after its scrape_timeout (at most the scrape interval)
+ * anyway, and a link slower than that is no link to scrape over; a client
+ * that stops reading is disconnected then instead of never.
  */
 export const HTTP_TIMEOUTS = {
   keepAliveMs: 65_000,
@@ -151,11 +164,15 @@ export const HTTP_TIMEOUTS = {
   requestMs: 30_000,
   handshakeMs: 10_000,
   checkEveryMs: 5_000,
+  writeGraceMs: 60_000,
+  writeMinBytesPerSec: 16 * 1024,
 };
 
 export interface ListenOptions {
   maxConnections: number;
   metrics: SelfMetrics;
+  /** Tests shorten these. */
+  timeouts?: Partial<typeof HTTP_TIMEOUTS>;
 }
 
 export async function listen(
@@ -165,11 +182,12 @@ export async function listen(
   logger: Logger,
   options: ListenOptions,
 ): Promise<http.Server | https.Server> {
+  const timeouts = { ...HTTP_TIMEOUTS, ...options.timeouts };
   const serverOptions = {
-    headersTimeout: HTTP_TIMEOUTS.headersMs,
-    requestTimeout: HTTP_TIMEOUTS.requestMs,
-    keepAliveTimeout: HTTP_TIMEOUTS.keepAliveMs,
-    connectionsCheckingInterval: HTTP_TIMEOUTS.checkEveryMs,
+    headersTimeout: timeouts.headersMs,
+    requestTimeout: timeouts.requestMs,
+    keepAliveTimeout: timeouts.keepAliveMs,
+    connectionsCheckingInterval: timeouts.checkEveryMs,
   };
   const server = web?.tls
     ? https.createServer(
@@ -179,7 +197,7 @@ export async function listen(
           key: web.tls.key,
           minVersion: web.tls.minVersion,
           maxVersion: web.tls.maxVersion,
-          handshakeTimeout: HTTP_TIMEOUTS.handshakeMs,
+          handshakeTimeout: timeouts.handshakeMs,
         },
         app,
       )
@@ -191,10 +209,46 @@ export async function listen(
   server.on('connection', (socket: net.Socket) => guard.admit(socket));
   // Before express's own listener, so the mark is set before any answer can finish.
   server.prependListener('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
-    // A server-side TLSSocket keeps the TCP socket it wraps in _parentWrap.
-    const raw = (req.socket as net.Socket & { _parentWrap?: net.Socket })._parentWrap ?? req.socket;
+    // A server-side TLSSocket keeps the TCP socket it wraps in _parent (Node 20;
+    // _parentWrap in some other versions).
+    const socket = req.socket as net.Socket & { _parent?: net.Socket; _parentWrap?: net.Socket };
+    const raw = socket._parent ?? socket._parentWrap ?? socket;
     guard.begin(raw);
-    res.once('close', () => guard.end(raw));
+    // The connection is busy until the answer is handed to the socket (end()
+    // called), not until the client has read it: one that never reads is as
+    // good as idle, and may be closed to admit a new client. From then on the
+    // client has a bounded time to take the answer (HTTP_TIMEOUTS); neither
+    // requestTimeout (receiving only) nor the keep-alive timer (after the
+    // answer is sent) covers it. end() is wrapped because 'prefinish' and
+    // 'finish' wait for the socket, which a client that never reads keeps full.
+    let deadline: NodeJS.Timeout | undefined;
+    let busy = true;
+    const done = () => {
+      if (busy) guard.end(raw);
+      busy = false;
+    };
+    const end = res.end.bind(res) as (...args: unknown[]) => http.ServerResponse;
+    res.end = ((...args: unknown[]) => {
+      const returned = end(...args);
+      if (busy) {
+        done();
+        const size = Number(res.getHeader('content-length')) || socket.writableLength;
+        deadline = setTimeout(
+          () => {
+            socket.destroy();
+            raw.destroy();
+          },
+          timeouts.writeGraceMs + (size * 1000) / timeouts.writeMinBytesPerSec,
+        );
+        deadline.unref();
+      }
+      return returned;
+    }) as typeof res.end;
+    res.once('finish', () => clearTimeout(deadline));
+    res.once('close', () => {
+      done();
+      clearTimeout(deadline);
+    });
   });
   await listenOn(server, address, 'web.listen-address');
   // An accept() failure (EMFILE) is logged, never an uncaught exception.
