@@ -109,17 +109,11 @@ export async function benchRxpath(pairs: number, queues: number): Promise<void> 
     const inProcess = JSON.parse(await ns.exec('node', [...v8Flags, path.join(__dirname, 'rxpath-cpu.js')])) as {
       wallMs: number;
       cpuMs: number;
-      source: string;
-      helperError?: string;
-      files: { wallMs: number; cpuMs: number; source: string };
       refresh: { wallMs: number; cpuMs: number; devices: number };
     };
     console.log(`  rxpath cycle (median of ${cycles.length}): ${ms(median(cycles))}`);
     console.log(
-      `  rxpath cycle in-process (median of 12, ${v8Flags.join(' ')}), link counters from the ${inProcess.source}: ${inProcess.wallMs.toFixed(2)} ms wall, ${inProcess.cpuMs.toFixed(2)} ms CPU${inProcess.helperError ? ` (${inProcess.helperError})` : ''}`,
-    );
-    console.log(
-      `  rxpath cycle in-process, link counters from the ${inProcess.files.source} (the fallback): ${inProcess.files.wallMs.toFixed(2)} ms wall, ${inProcess.files.cpuMs.toFixed(2)} ms CPU`,
+      `  rxpath cycle in-process (median of 12, ${v8Flags.join(' ')}): ${inProcess.wallMs.toFixed(2)} ms wall, ${inProcess.cpuMs.toFixed(2)} ms CPU`,
     );
     console.log(
       `  rxpath queue topology read in the background (every minute): ${inProcess.refresh.wallMs.toFixed(1)} ms wall, ${inProcess.refresh.cpuMs.toFixed(1)} ms CPU for ${inProcess.refresh.devices} devices`,

@@ -1,28 +1,24 @@
 // The rxpath collector: the receive path between the NIC and the socket,
 // read by the unprivileged service itself from --path.procfs and
-// --path.sysfs (the helper is not asked for what needs no privilege), but
-// for the link counters, which come in one rtnetlink dump from the helper
-// when it answers (netlink is the helper's part).
+// --path.sysfs (the helper is not asked for what needs no privilege).
 //
 //   softnet per CPU          /proc/net/softnet_stat
-//   link counters, flaps     helper GetLinkStats (one RTM_GETLINK dump: IFLA_STATS64,
-//                            IFLA_CARRIER_{UP,DOWN}_COUNT); when the helper fails, or
-//                            --path.procfs/--path.sysfs point elsewhere than /proc, /sys:
-//                            /proc/net/dev, /sys/class/net/DEV/statistics, carrier_{up,down}_count
+//   link counters, flaps     /proc/net/dev, /sys/class/net/DEV/statistics, carrier_{up,down}_count
 //   socket-layer loss        /proc/net/snmp, /proc/net/snmp6, /proc/net/netstat
 //   queue → IRQ → CPU        /proc/interrupts, DEV/device/msi_irqs, /proc/irq/N/effective_affinity_list,
 //                            DEV/queues/rx-N/rps_cpus
 //
 // Cost is what decides the shape (the goal is a fifth of node_exporter's
-// softnet+netdev+netstat). The helper's dump gives every counter of every
-// device in one reply, asked for first, and decoded by hand into a reused
-// array; but a grpc-js call costs the service about what ~100 devices' file
-// reads do, and adds the round trip to the wall time (bench/rxpath.ts prints
-// both ways). Without it, one /proc/net/dev read gives every device's
-// counters, a sysfs detail file is read only where its /proc/net/dev sum is
-// non-zero (rx_crc etc. sum into "frame"), and the carrier up and down counts
-// only when carrier_changes (their sum) moved, so a clean device costs two
-// kept-open sysfs reads. Files are pread into one buffer and parsed as bytes
+// softnet+netdev+netstat). One /proc/net/dev read gives every device's
+// counters, and a sysfs detail file is read only where its /proc/net/dev sum
+// is non-zero (rx_crc etc. sum into "frame"), and the carrier up and down
+// counts only when carrier_changes (their sum) moved, so a clean device
+// costs two kept-open sysfs reads (rx_nohandler, carrier_changes). Taking
+// the link counters from one helper RTM_GETLINK dump instead was built and
+// measured: a grpc-js unary call costs the service about what ~100 devices'
+// reads cost, and its round trip adds to the wall time, so on the 128-veth
+// bench it was slower (5-6 vs 2.5-3 ms wall), paying off in the service's
+// CPU only from several hundred devices. Files are pread into one buffer and parsed as bytes
 // (kernel-bytes.ts); samples are written into reusable TextBuffers behind
 // label prefixes encoded once per device and CPU. The queue topology is
 // configuration: read when a device appears, then every TOPOLOGY_REFRESH_MS
@@ -34,27 +30,13 @@ import path from 'node:path';
 import { type MetricMeta, type RenderedFamily, samplePrefix } from '../exposition/family';
 import { type TextBuffer, TextBufferPool } from '../exposition/text-buffer';
 import { type FlagValues, getString } from '../flags';
-import type { HelperApi } from '../helper-client/calls';
-import { type DecodedLink, LinkStatsDecoder } from '../helper-client/link-stats-decoder';
-import type { Logger } from '../logger';
 import type { Collector, CollectorDefinition } from './collector';
 import { DEFAULT_DEVICE_EXCLUDE, type DeviceFilter, deviceFilter } from './device-filter';
 import { SnmpFields, SOFTNET_COLUMNS, scanInterruptCounts, scanNetDev, scanSoftnet } from './kernel-bytes';
 import { KernelFiles } from './kernel-files';
-import { NET_DEV_COLUMNS, parseInterrupts } from './kernel-text';
-import { NIC_QUEUE, SOCKET, SOFTNET } from './metrics';
-import {
-  CARRIER_UP,
-  carrierChanges,
-  type Device,
-  LINK_FAMILIES,
-  LINK_STATS64,
-  NET_DEV_DIRECT,
-  NET_DEV_SPLIT,
-  newDevice,
-  SYSFS_ALWAYS,
-} from './rxpath-links';
-import { readTopology, sameTopology } from './rxpath-topology';
+import { NET_DEV, NET_DEV_COLUMNS, parseInterrupts } from './kernel-text';
+import { NIC_LINK, NIC_QUEUE, SOCKET, SOFTNET } from './metrics';
+import { type DeviceTopology, readTopology, sameTopology } from './rxpath-topology';
 
 /** The queue topology is read again this often, off the cycle (and sooner when an IRQ vanishes). */
 export const TOPOLOGY_REFRESH_MS = 60_000;
@@ -88,7 +70,52 @@ const NETSTAT_FIELDS: [string, MetricMeta, string][] = [
   ['TcpExt.TCPRcvQDrop', SOCKET.receiveQueueDrops, 'tcp'],
 ];
 
+/** Link counters straight from /proc/net/dev: [metric, column]. */
+const NET_DEV_DIRECT: [MetricMeta, number][] = [
+  [NIC_LINK.receivePackets, NET_DEV.rx_packets],
+  [NIC_LINK.transmitPackets, NET_DEV.tx_packets],
+  [NIC_LINK.receiveErrors, NET_DEV.rx_errors],
+  [NIC_LINK.transmitErrors, NET_DEV.tx_errors],
+  [NIC_LINK.transmitDropped, NET_DEV.tx_dropped],
+  [NIC_LINK.receiveFifo, NET_DEV.rx_fifo],
+  [NIC_LINK.transmitFifo, NET_DEV.tx_fifo],
+];
+/** Sysfs counters whose sum /proc/net/dev shows in one column: read only when that sum is non-zero. */
+const NET_DEV_SPLIT: [number, [MetricMeta, string][]][] = [
+  [
+    NET_DEV.rx_drop,
+    [
+      [NIC_LINK.receiveDropped, 'rx_dropped'],
+      [NIC_LINK.receiveMissed, 'rx_missed_errors'],
+    ],
+  ],
+  [
+    NET_DEV.rx_frame,
+    [
+      [NIC_LINK.receiveOver, 'rx_over_errors'],
+      [NIC_LINK.receiveCrc, 'rx_crc_errors'],
+      [NIC_LINK.receiveFrame, 'rx_frame_errors'],
+      [NIC_LINK.receiveLength, 'rx_length_errors'],
+    ],
+  ],
+];
+/** Sysfs counters read every cycle: [metric, path under /sys/class/net/DEV]. */
+const SYSFS_ALWAYS: [MetricMeta, string][] = [
+  [NIC_LINK.receiveNohandler, 'statistics/rx_nohandler'],
+  [NIC_LINK.carrierUp, 'carrier_up_count'],
+  [NIC_LINK.carrierDown, 'carrier_down_count'],
+];
+
+/** SYSFS_ALWAYS indexes of the carrier counts. */
+const CARRIER_UP = 1;
+const CARRIER_DOWN = 2;
+
 /** The collector's families, in the order they are served. */
+const LINK_FAMILIES: MetricMeta[] = [
+  ...NET_DEV_DIRECT.map(([meta]) => meta),
+  ...NET_DEV_SPLIT.flatMap(([, parts]) => parts.map(([meta]) => meta)),
+  ...SYSFS_ALWAYS.map(([meta]) => meta),
+];
 const SOFTNET_FAMILIES: MetricMeta[] = [
   SOFTNET.processed,
   SOFTNET.dropped,
@@ -123,22 +150,32 @@ interface SocketFile {
   values: Float64Array;
 }
 
+interface Device {
+  name: string;
+  nameBytes: Buffer;
+  /** `metric{device="…"} ` per LINK_FAMILIES entry, encoded once, and the same with `0\n` (most counters stay zero). */
+  prefixes: Buffer[];
+  zeros: Buffer[];
+  /** Paths per NET_DEV_SPLIT part and per SYSFS_ALWAYS entry, built once. */
+  splitFiles: string[];
+  alwaysFiles: string[];
+  /** SYSFS_ALWAYS entries this kernel lacks (carrier counts before 4.16), not asked again. */
+  absent: boolean[];
+  /** carrier_changes when carrierCounts (up, down) were read after it; -1: read them. */
+  carrierChangesFile: string;
+  carrierChanges: number;
+  carrierCounts: Float64Array;
+  /** Read when the device is first seen (a device that comes back is a new Device). */
+  topology?: DeviceTopology;
+}
+
 const enc = (meta: MetricMeta, labels: Record<string, string>) => Buffer.from(samplePrefix(meta, labels));
 
 export interface RxpathOptions {
   procfs: string;
   sysfs: string;
   devices: DeviceFilter;
-  /**
-   * Ask the helper for the link counters (falling back to the files when it
-   * fails). Off when --path.procfs or --path.sysfs point elsewhere: the
-   * helper reads its own network namespace, not those files.
-   */
-  linkStatsFromHelper: boolean;
 }
-
-/** Where the last cycle's link counters came from. */
-export type LinkSource = 'helper' | 'files';
 
 export class RxpathCollector implements Collector {
   readonly name = 'rxpath';
@@ -150,13 +187,7 @@ export class RxpathCollector implements Collector {
   /** Last cycle's /proc/net/dev rows, to match a row's name by bytes without a string. */
   private rowNames: Buffer[] = [];
   private rowDevices: (Device | null)[] = [];
-  /** A row this cycle named another device than the same row last cycle. */
-  private rowsRenamed = false;
   private readonly netDevValues = new Float64Array(NET_DEV_COLUMNS.length);
-  private readonly linkDecoder = new LinkStatsDecoder();
-  /** Where the last cycle's link counters came from, and why the helper was not used when it was asked. */
-  linkSource: LinkSource | undefined;
-  linkHelperError: string | undefined;
   private readonly softnetValues = new Float64Array(SOFTNET_COLUMNS.length);
   private readonly cpuPrefixes: Buffer[][] = [];
   private readonly socketFiles: SocketFile[];
@@ -177,7 +208,6 @@ export class RxpathCollector implements Collector {
   constructor(
     readonly schedule: string,
     private readonly options: RxpathOptions,
-    private readonly logger?: Logger,
   ) {
     const socketFile = (name: string, fields: [string, MetricMeta, string][], plain: boolean): SocketFile => ({
       name: path.join(options.procfs, 'net', name),
@@ -204,20 +234,16 @@ export class RxpathCollector implements Collector {
     return path.join(this.options.sysfs, 'class', 'net', device, ...parts);
   }
 
-  async collect(helper?: HelperApi): Promise<RenderedFamily[]> {
+  async collect(): Promise<RenderedFamily[]> {
     if (this.refreshError) {
       const err = this.refreshError;
       this.refreshError = undefined;
       throw err;
     }
-    // Asked first: the helper's dump runs while the files below are read.
-    const linkStats = helper && this.options.linkStatsFromHelper ? this.askHelper(helper) : undefined;
     for (let i = 0; i < FAMILIES.length; i++) if (i < TOPOLOGY_AT) this.bodies[i] = this.pools[i].acquire();
     this.softnet();
+    this.links();
     this.socket();
-    const reply = linkStats && (await linkStats);
-    if (reply) this.linksFromHelper(reply);
-    else this.links();
     this.queues();
     const rendered: RenderedFamily[] = [];
     for (let i = 0; i < FAMILIES.length; i++) {
@@ -249,66 +275,25 @@ export class RxpathCollector implements Collector {
   private device(name: string): Device | null {
     let device = this.devices.get(name);
     if (device === undefined) {
-      device = this.options.devices.passes(name) ? newDevice(name, this.netClass(name)) : null;
+      device = this.options.devices.passes(name)
+        ? {
+            name,
+            nameBytes: Buffer.from(name, 'latin1'),
+            prefixes: LINK_FAMILIES.map((meta) => enc(meta, { device: name })),
+            zeros: LINK_FAMILIES.map((meta) => Buffer.from(`${samplePrefix(meta, { device: name })}0\n`)),
+            splitFiles: NET_DEV_SPLIT.flatMap(([, parts]) =>
+              parts.map(([, file]) => this.netClass(name, 'statistics', file)),
+            ),
+            alwaysFiles: SYSFS_ALWAYS.map(([, relative]) => this.netClass(name, relative)),
+            absent: SYSFS_ALWAYS.map(() => false),
+            carrierChangesFile: this.netClass(name, 'carrier_changes'),
+            carrierChanges: -1,
+            carrierCounts: new Float64Array(2),
+          }
+        : null;
       this.devices.set(name, device);
     }
     return device;
-  }
-
-  /** The helper's encoded GetLinkStats reply, or undefined (and why, kept) when it fails. */
-  private async askHelper(helper: HelperApi): Promise<Buffer | undefined> {
-    try {
-      const reply = await helper.linkStatsEncoded();
-      this.linkHelperError = undefined;
-      return reply;
-    } catch (err) {
-      this.linkHelperError = (err as Error).message;
-      return undefined;
-    }
-  }
-
-  /** The device of a row named by bytes [start, end), this cycle's `row`th: known by bytes, or looked up. */
-  private rowDevice(bytes: Buffer, start: number, end: number, row: number): Device | null {
-    const known = this.rowNames[row];
-    if (known !== undefined && known.length === end - start && bytes.compare(known, 0, known.length, start, end) === 0)
-      return this.rowDevices[row];
-    this.rowsRenamed = true;
-    const name = bytes.toString('latin1', start, end);
-    const device = this.device(name);
-    this.rowNames[row] = Buffer.from(name, 'latin1');
-    this.rowDevices[row] = device;
-    return device;
-  }
-
-  /** After a cycle's rows: forget what was kept for devices gone. */
-  private endRows(rows: number, order: Device[]): void {
-    this.rowNames.length = rows;
-    this.rowDevices.length = rows;
-    if (this.rowsRenamed || order.length !== this.order.length) this.forgetGone(order);
-    this.rowsRenamed = false;
-    this.order = order;
-  }
-
-  /** Link counters of the included devices from the helper's reply, in its (ifindex) order. */
-  private linksFromHelper(reply: Buffer): void {
-    const order: Device[] = [];
-    let row = 0;
-    this.linkDecoder.decode(reply, (link: DecodedLink) => {
-      const device = this.rowDevice(link.buf, link.nameStart, link.nameEnd, row++);
-      if (device === null) return;
-      order.push(device);
-      for (let k = 0; k < LINK_STATS64.length; k++) {
-        const field = LINK_STATS64[k];
-        if (field >= 0) {
-          // Fields a kernel this old does not send (rx_nohandler before 4.6) are left out, as sysfs lacks them.
-          if (field < link.count) this.sample(LINK_AT + k, device, link.stats64[field]);
-        } else if (link.carrierCounts) {
-          this.sample(LINK_AT + k, device, field === -1 ? link.carrierUp : link.carrierDown);
-        }
-      }
-    });
-    this.endRows(row, order);
-    this.setLinkSource('helper');
   }
 
   /** Link counters of the included devices, in /proc/net/dev order. */
@@ -318,8 +303,23 @@ export class RxpathCollector implements Collector {
     const bytes = this.files.bytes;
     const order: Device[] = [];
     let row = 0;
+    let unnamed: string | undefined;
     scanNetDev(bytes, length, file, this.netDevValues, (start, end, values) => {
-      const device = this.rowDevice(bytes, start, end, row++);
+      const known = this.rowNames[row];
+      let device: Device | null;
+      if (
+        known !== undefined &&
+        known.length === end - start &&
+        bytes.compare(known, 0, known.length, start, end) === 0
+      ) {
+        device = this.rowDevices[row];
+      } else {
+        unnamed = bytes.toString('latin1', start, end);
+        device = this.device(unnamed);
+        this.rowNames[row] = Buffer.from(unnamed, 'latin1');
+        this.rowDevices[row] = device;
+      }
+      row++;
       if (device === null) return;
       order.push(device);
 
@@ -332,7 +332,7 @@ export class RxpathCollector implements Collector {
           this.sample(family, device, values[column] > 0 ? this.files.readCounter(device.splitFiles[split]) : 0);
         }
       }
-      const changes = carrierChanges(this.files, device);
+      const changes = this.carrierChanges(device);
       let carrierKnown = 0;
       for (let k = 0; k < SYSFS_ALWAYS.length; k++, family++) {
         if (device.absent[k]) continue;
@@ -358,22 +358,28 @@ export class RxpathCollector implements Collector {
       // Kept only once both counts were read after `changes` was: a flap in between shows next cycle.
       device.carrierChanges = changes >= 0 && carrierKnown === 2 ? changes : -1;
     });
-    this.endRows(row, order);
-    this.setLinkSource('files');
+    this.rowNames.length = row;
+    this.rowDevices.length = row;
+    if (unnamed !== undefined || order.length !== this.order.length) this.forgetGone(order);
+    this.order = order;
   }
 
-  /** Logs where the link counters come from when that changes (and why the helper was not used). */
-  private setLinkSource(source: LinkSource): void {
-    if (source === this.linkSource) return;
-    this.linkSource = source;
-    if (source === 'helper') this.logger?.info('rxpath link counters from the helper', { collector: this.name });
-    else
-      this.logger?.info('rxpath link counters from /proc and /sys', {
-        collector: this.name,
-        reason: this.options.linkStatsFromHelper
-          ? (this.linkHelperError ?? 'no helper')
-          : '--path.procfs or --path.sysfs is not /proc, /sys',
-      });
+  /**
+   * carrier_changes (carrier_up_count + carrier_down_count, one read instead
+   * of two), or -1 when it cannot stand for them: the counts are absent, or
+   * the file was reopened (a device of the same name came back, whose counts
+   * may split the same sum differently).
+   */
+  private carrierChanges(device: Device): number {
+    if (device.absent[CARRIER_UP] || device.absent[CARRIER_DOWN]) return -1;
+    const reopens = this.files.reopens;
+    try {
+      const changes = this.files.readCounter(device.carrierChangesFile);
+      return this.files.reopens === reopens ? changes : -1;
+    } catch {
+      // A device that vanished mid-cycle: the counts' own reads say how.
+      return -1;
+    }
   }
 
   /** A link counter of `device`; `family` indexes FAMILIES. */
@@ -522,19 +528,16 @@ export class RxpathCollector implements Collector {
 }
 
 export function rxpathOptions(flags: FlagValues): RxpathOptions {
-  const procfs = getString(flags, 'path.procfs');
-  const sysfs = getString(flags, 'path.sysfs');
   return {
-    procfs,
-    sysfs,
+    procfs: getString(flags, 'path.procfs'),
+    sysfs: getString(flags, 'path.sysfs'),
     devices: deviceFilter(flags, 'collector.rxpath'),
-    linkStatsFromHelper: path.resolve(procfs) === '/proc' && path.resolve(sysfs) === '/sys',
   };
 }
 
 export const rxpath: CollectorDefinition = {
   name: 'rxpath',
-  help: 'the receive path: softnet per CPU, link counters and flaps (from the helper, or /proc and /sys), queue IRQs and CPUs, socket-layer loss.',
+  help: 'the receive path from /proc and /sys: softnet per CPU, link counters and flaps, queue IRQs and CPUs, socket-layer loss.',
   defaultEnabled: true,
   defaultSchedule: '*/15 * * * * *',
   flags: [
@@ -551,5 +554,5 @@ export const rxpath: CollectorDefinition = {
       help: 'Regexp of devices to exclude.',
     },
   ],
-  create: (flags, schedule, deps) => [new RxpathCollector(schedule, rxpathOptions(flags), deps.logger)],
+  create: (flags, schedule) => [new RxpathCollector(schedule, rxpathOptions(flags))],
 };

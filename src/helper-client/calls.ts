@@ -40,6 +40,4 @@ export interface HelperApi {
   /** DumpConntrack as encoded ConntrackEntryBatch messages, for ConntrackDumpDecoder. */
   dumpConntrackEncoded(batchSize: number, deadlineMs: number): AsyncGenerator<Buffer>;
   dumpConntrack(batchSize: number, deadlineMs: number): AsyncGenerator<ConntrackEntryBatch>;
-  /** GetLinkStats (every device's rtnl_link_stats64 and carrier counts) left encoded, for LinkStatsDecoder. */
-  linkStatsEncoded(): Promise<Buffer>;
 }

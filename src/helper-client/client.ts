@@ -239,9 +239,4 @@ export class HelperClient implements HelperApi {
   dumpConntrack(batchSize: number, deadlineMs: number): AsyncGenerator<ConntrackEntryBatch> {
     return this.dump(batchSize, deadlineMs);
   }
-
-  /** GetLinkStats with the reply left encoded, for LinkStatsDecoder. */
-  linkStatsEncoded(): Promise<Buffer> {
-    return this.unary('helper', 'GetLinkStats', {}, this.timeoutMs, keepEncoded);
-  }
 }

@@ -1,5 +1,5 @@
 /* The contract between the gRPC plumbing (server.c) and the kernel-facing
- * handlers (ethtool-*.c, conntrack-*.c, link-stats.c, info.c). A handler decodes its request,
+ * handlers (ethtool-*.c, conntrack-*.c, info.c). A handler decodes its request,
  * talks to the kernel and hands back a protobuf-c message; it never sees
  * gRPC types. */
 #ifndef ETHTRACK_RPC_H
@@ -77,6 +77,5 @@ const ProtobufCMessage *conntrack_get_breakdown(struct rpc_ctx *ctx, const uint8
 						size_t len);
 void conntrack_dump(struct rpc_ctx *ctx, const uint8_t *req, size_t len);
 const ProtobufCMessage *conntrack_delete(struct rpc_ctx *ctx, const uint8_t *req, size_t len);
-const ProtobufCMessage *link_get_stats(struct rpc_ctx *ctx, const uint8_t *req, size_t len);
 
 #endif

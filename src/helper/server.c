@@ -74,7 +74,6 @@ static struct method methods[] = {
 	{ .path = "/ethtrack.helper.v1.Helper/GetEthtoolSettings", .unary = ethtool_get_settings },
 	{ .path = "/ethtrack.helper.v1.Helper/GetStandardStats", .unary = ethtool_get_standard_stats },
 	{ .path = "/ethtrack.helper.v1.Helper/GetModuleEeprom", .unary = ethtool_get_module_eeprom },
-	{ .path = "/ethtrack.helper.v1.Helper/GetLinkStats", .unary = link_get_stats },
 	{ .path = "/grpc.health.v1.Health/Check", .unary = health_check },
 };
 #define N_METHODS (sizeof(methods) / sizeof(methods[0]))

@@ -5,8 +5,6 @@ import { TextBuffer, TextBufferPool } from '../../src/exposition/text-buffer';
 import { PROTO_DIR } from '../../src/helper-client/client';
 import { ConntrackDumpDecoder } from '../../src/helper-client/conntrack-dump-decoder';
 import { EthtoolStatsDecoder } from '../../src/helper-client/ethtool-stats-decoder';
-import { LinkStatsDecoder, STATS64 } from '../../src/helper-client/link-stats-decoder';
-import { DecodeError } from '../../src/helper-client/wire-reader';
 
 describe('EthtoolStatsDecoder', () => {
   it('decodes what protobufjs encodes from the proto, values past 2^32 included', async () => {
@@ -45,51 +43,6 @@ describe('EthtoolStatsDecoder', () => {
     const decoder = new EthtoolStatsDecoder();
     assert.throws(() => [...decoder.decode(Buffer.from([0x0a, 0x05, 0x0a, 0x10, 0x65]))], /past the end/);
     assert.throws(() => [...decoder.decode(Buffer.from([0x0a, 0x02, 0x10, 0xff]))], /truncated varint/);
-  });
-});
-
-describe('LinkStatsDecoder', () => {
-  it('decodes what protobufjs encodes from the proto: names by bytes, stats64 in uapi order, carrier counts only when sent', async () => {
-    const root = await protobuf.load(`${PROTO_DIR}/ethtrack/helper/v1/helper.proto`);
-    const Reply = root.lookupType('ethtrack.helper.v1.LinkStatsReply');
-    const stats64 = Array.from({ length: 25 }, (_, i) => (i === STATS64.rx_nohandler ? 2 ** 40 + 3 : i * 1000));
-    const encoded = Buffer.from(
-      Reply.encode(
-        Reply.fromObject({
-          devices: [
-            { interface: 'eth0', ifindex: 2, stats64, carrierCounts: true, carrierUpCount: 7, carrierDownCount: 6 },
-            // An older kernel: a shorter struct, no carrier counts.
-            { interface: 'old0', ifindex: 3, stats64: stats64.slice(0, 23) },
-            { interface: 'lo', ifindex: 1 },
-          ],
-        }),
-      ).finish(),
-    );
-    const rows: unknown[] = [];
-    new LinkStatsDecoder().decode(encoded, (link) =>
-      rows.push({
-        name: link.buf.toString('latin1', link.nameStart, link.nameEnd),
-        ifindex: link.ifindex,
-        stats64: Array.from(link.stats64.subarray(0, link.count)),
-        carrier: link.carrierCounts ? [link.carrierUp, link.carrierDown] : undefined,
-      }),
-    );
-    assert.deepEqual(rows, [
-      { name: 'eth0', ifindex: 2, stats64, carrier: [7, 6] },
-      { name: 'old0', ifindex: 3, stats64: stats64.slice(0, 23), carrier: undefined },
-      { name: 'lo', ifindex: 1, stats64: [], carrier: undefined },
-    ]);
-  });
-
-  it('refuses a device without a name and a truncated reply', async () => {
-    const root = await protobuf.load(`${PROTO_DIR}/ethtrack/helper/v1/helper.proto`);
-    const Reply = root.lookupType('ethtrack.helper.v1.LinkStatsReply');
-    const nameless = Buffer.from(Reply.encode(Reply.fromObject({ devices: [{ ifindex: 4, stats64: [1] }] })).finish());
-    assert.throws(() => new LinkStatsDecoder().decode(nameless, () => {}), DecodeError);
-    const whole = Buffer.from(
-      Reply.encode(Reply.fromObject({ devices: [{ interface: 'eth0', stats64: [1, 2, 3] }] })).finish(),
-    );
-    assert.throws(() => new LinkStatsDecoder().decode(whole.subarray(0, whole.length - 2), () => {}), DecodeError);
   });
 });
 

@@ -155,10 +155,6 @@ export class ReplayHelper implements HelperApi {
       yield decode<ConntrackEntryBatch>('DumpConntrack', batch);
     }
   }
-
-  async linkStatsEncoded(): Promise<Buffer> {
-    return this.one('GetLinkStats', {});
-  }
 }
 
 const keepEncoded = (bytes: Buffer): Buffer => bytes;
@@ -263,10 +259,6 @@ export class RecordingHelper implements HelperApi {
     for await (const batch of this.dumpConntrackEncoded(batchSize, deadlineMs)) {
       yield decode<ConntrackEntryBatch>('DumpConntrack', batch);
     }
-  }
-
-  linkStatsEncoded(): Promise<Buffer> {
-    return this.unary('GetLinkStats', {});
   }
 }
 

@@ -25,9 +25,6 @@ import type { HelperInfo as _ethtrack_helper_v1_HelperInfo, HelperInfo__Output a
 import type { HistogramBucket as _ethtrack_helper_v1_HistogramBucket, HistogramBucket__Output as _ethtrack_helper_v1_HistogramBucket__Output } from './ethtrack/helper/v1/HistogramBucket';
 import type { Interface as _ethtrack_helper_v1_Interface, Interface__Output as _ethtrack_helper_v1_Interface__Output } from './ethtrack/helper/v1/Interface';
 import type { InterfaceStats as _ethtrack_helper_v1_InterfaceStats, InterfaceStats__Output as _ethtrack_helper_v1_InterfaceStats__Output } from './ethtrack/helper/v1/InterfaceStats';
-import type { LinkStats as _ethtrack_helper_v1_LinkStats, LinkStats__Output as _ethtrack_helper_v1_LinkStats__Output } from './ethtrack/helper/v1/LinkStats';
-import type { LinkStatsReply as _ethtrack_helper_v1_LinkStatsReply, LinkStatsReply__Output as _ethtrack_helper_v1_LinkStatsReply__Output } from './ethtrack/helper/v1/LinkStatsReply';
-import type { LinkStatsRequest as _ethtrack_helper_v1_LinkStatsRequest, LinkStatsRequest__Output as _ethtrack_helper_v1_LinkStatsRequest__Output } from './ethtrack/helper/v1/LinkStatsRequest';
 import type { ListInterfacesReply as _ethtrack_helper_v1_ListInterfacesReply, ListInterfacesReply__Output as _ethtrack_helper_v1_ListInterfacesReply__Output } from './ethtrack/helper/v1/ListInterfacesReply';
 import type { ListInterfacesRequest as _ethtrack_helper_v1_ListInterfacesRequest, ListInterfacesRequest__Output as _ethtrack_helper_v1_ListInterfacesRequest__Output } from './ethtrack/helper/v1/ListInterfacesRequest';
 import type { ModuleEepromReply as _ethtrack_helper_v1_ModuleEepromReply, ModuleEepromReply__Output as _ethtrack_helper_v1_ModuleEepromReply__Output } from './ethtrack/helper/v1/ModuleEepromReply';
@@ -71,9 +68,6 @@ export interface ProtoGrpcType {
         HistogramBucket: MessageTypeDefinition<_ethtrack_helper_v1_HistogramBucket, _ethtrack_helper_v1_HistogramBucket__Output>
         Interface: MessageTypeDefinition<_ethtrack_helper_v1_Interface, _ethtrack_helper_v1_Interface__Output>
         InterfaceStats: MessageTypeDefinition<_ethtrack_helper_v1_InterfaceStats, _ethtrack_helper_v1_InterfaceStats__Output>
-        LinkStats: MessageTypeDefinition<_ethtrack_helper_v1_LinkStats, _ethtrack_helper_v1_LinkStats__Output>
-        LinkStatsReply: MessageTypeDefinition<_ethtrack_helper_v1_LinkStatsReply, _ethtrack_helper_v1_LinkStatsReply__Output>
-        LinkStatsRequest: MessageTypeDefinition<_ethtrack_helper_v1_LinkStatsRequest, _ethtrack_helper_v1_LinkStatsRequest__Output>
         ListInterfacesReply: MessageTypeDefinition<_ethtrack_helper_v1_ListInterfacesReply, _ethtrack_helper_v1_ListInterfacesReply__Output>
         ListInterfacesRequest: MessageTypeDefinition<_ethtrack_helper_v1_ListInterfacesRequest, _ethtrack_helper_v1_ListInterfacesRequest__Output>
         ModuleEepromReply: MessageTypeDefinition<_ethtrack_helper_v1_ModuleEepromReply, _ethtrack_helper_v1_ModuleEepromReply__Output>

@@ -6,8 +6,7 @@
  * functions below, and the kernel is kept out of reach: the ethtool socket is
  * never opened (every ioctl fails with EBADF) and mnl_socket_open2 is
  * wrapped (-Wl,--wrap) to fail, so a request that passes validation ends in
- * an error status instead of a dump or a deletion. Netlink replies are
- * fuzzed through each dump's decoder (first byte 0xe8 and up, below).
+ * an error status instead of a dump or a deletion.
  *
  * Beyond what ASan and UBSan catch, it checks the handler contract: a unary
  * handler returns a reply exactly when it did not fail; a request that does
@@ -18,12 +17,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <linux/rtnetlink.h>
 
 #include "ethtrack/helper/v1/helper.pb-c.h"
 #include "grpc/health/v1/health.pb-c.h"
 #include "ethtool-netlink.h"
-#include "link-stats.h"
 #include "rpc.h"
 
 struct libmnl_socket;
@@ -158,7 +155,6 @@ static const struct {
 	{ &ethtrack__helper__v1__module_eeprom_request__descriptor, ethtool_get_module_eeprom,
 	  NULL },
 	{ &grpc__health__v1__health_check_request__descriptor, health_check, NULL },
-	{ &ethtrack__helper__v1__link_stats_request__descriptor, link_get_stats, NULL },
 };
 #define N_RPCS (sizeof(rpcs) / sizeof(rpcs[0]))
 
@@ -199,26 +195,6 @@ static void fuzz_reply(uint8_t which, const uint8_t *attrs, size_t len)
 	free(exact);
 }
 
-/* First byte 0xe8-0xef: the rest is an RTM_NEWLINK reply's ifinfomsg and
- * attributes, decoded as GetLinkStats decodes each message of its dump. */
-static void fuzz_link_reply(const uint8_t *payload, size_t len)
-{
-	if (len > 65536)
-		return;
-	size_t total = NLMSG_HDRLEN + len;
-	/* Exactly the claimed length on the heap, so ASan sees any read beyond. */
-	uint8_t *exact = malloc(total);
-	if (!exact)
-		return;
-	struct nlmsghdr *nlh = (struct nlmsghdr *)exact;
-	memset(nlh, 0, NLMSG_HDRLEN);
-	nlh->nlmsg_len = (uint32_t)total;
-	nlh->nlmsg_type = RTM_NEWLINK;
-	memcpy(exact + NLMSG_HDRLEN, payload, len);
-	link_stats_decode(nlh);
-	free(exact);
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -226,10 +202,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	if (data[0] >= 0xf0) {
 		fuzz_reply(data[0], data + 1, size - 1);
-		return 0;
-	}
-	if (data[0] >= 0xe8) {
-		fuzz_link_reply(data + 1, size - 1);
 		return 0;
 	}
 	size_t which = data[0] % N_RPCS;

@@ -16,8 +16,6 @@ import type { EthtoolStatsReply as _ethtrack_helper_v1_EthtoolStatsReply, Ethtoo
 import type { EthtoolStatsRequest as _ethtrack_helper_v1_EthtoolStatsRequest, EthtoolStatsRequest__Output as _ethtrack_helper_v1_EthtoolStatsRequest__Output } from '../../../ethtrack/helper/v1/EthtoolStatsRequest';
 import type { GetInfoRequest as _ethtrack_helper_v1_GetInfoRequest, GetInfoRequest__Output as _ethtrack_helper_v1_GetInfoRequest__Output } from '../../../ethtrack/helper/v1/GetInfoRequest';
 import type { HelperInfo as _ethtrack_helper_v1_HelperInfo, HelperInfo__Output as _ethtrack_helper_v1_HelperInfo__Output } from '../../../ethtrack/helper/v1/HelperInfo';
-import type { LinkStatsReply as _ethtrack_helper_v1_LinkStatsReply, LinkStatsReply__Output as _ethtrack_helper_v1_LinkStatsReply__Output } from '../../../ethtrack/helper/v1/LinkStatsReply';
-import type { LinkStatsRequest as _ethtrack_helper_v1_LinkStatsRequest, LinkStatsRequest__Output as _ethtrack_helper_v1_LinkStatsRequest__Output } from '../../../ethtrack/helper/v1/LinkStatsRequest';
 import type { ListInterfacesReply as _ethtrack_helper_v1_ListInterfacesReply, ListInterfacesReply__Output as _ethtrack_helper_v1_ListInterfacesReply__Output } from '../../../ethtrack/helper/v1/ListInterfacesReply';
 import type { ListInterfacesRequest as _ethtrack_helper_v1_ListInterfacesRequest, ListInterfacesRequest__Output as _ethtrack_helper_v1_ListInterfacesRequest__Output } from '../../../ethtrack/helper/v1/ListInterfacesRequest';
 import type { ModuleEepromReply as _ethtrack_helper_v1_ModuleEepromReply, ModuleEepromReply__Output as _ethtrack_helper_v1_ModuleEepromReply__Output } from '../../../ethtrack/helper/v1/ModuleEepromReply';
@@ -138,23 +136,6 @@ export interface HelperClient extends grpc.Client {
   getInfo(argument: _ethtrack_helper_v1_GetInfoRequest, callback: grpc.requestCallback<_ethtrack_helper_v1_HelperInfo__Output>): grpc.ClientUnaryCall;
   
   /**
-   * The kernel's link counters (IFLA_STATS64) and carrier up/down counts of
-   * every device in one RTM_GETLINK dump; needs no capability.
-   */
-  GetLinkStats(argument: _ethtrack_helper_v1_LinkStatsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_ethtrack_helper_v1_LinkStatsReply__Output>): grpc.ClientUnaryCall;
-  GetLinkStats(argument: _ethtrack_helper_v1_LinkStatsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_ethtrack_helper_v1_LinkStatsReply__Output>): grpc.ClientUnaryCall;
-  GetLinkStats(argument: _ethtrack_helper_v1_LinkStatsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_ethtrack_helper_v1_LinkStatsReply__Output>): grpc.ClientUnaryCall;
-  GetLinkStats(argument: _ethtrack_helper_v1_LinkStatsRequest, callback: grpc.requestCallback<_ethtrack_helper_v1_LinkStatsReply__Output>): grpc.ClientUnaryCall;
-  /**
-   * The kernel's link counters (IFLA_STATS64) and carrier up/down counts of
-   * every device in one RTM_GETLINK dump; needs no capability.
-   */
-  getLinkStats(argument: _ethtrack_helper_v1_LinkStatsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_ethtrack_helper_v1_LinkStatsReply__Output>): grpc.ClientUnaryCall;
-  getLinkStats(argument: _ethtrack_helper_v1_LinkStatsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_ethtrack_helper_v1_LinkStatsReply__Output>): grpc.ClientUnaryCall;
-  getLinkStats(argument: _ethtrack_helper_v1_LinkStatsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_ethtrack_helper_v1_LinkStatsReply__Output>): grpc.ClientUnaryCall;
-  getLinkStats(argument: _ethtrack_helper_v1_LinkStatsRequest, callback: grpc.requestCallback<_ethtrack_helper_v1_LinkStatsReply__Output>): grpc.ClientUnaryCall;
-  
-  /**
    * Raw pages of one device's transceiver module EEPROM, read on a thread of
    * its own and bounded by deadline_ms; the service decodes them.
    */
@@ -247,12 +228,6 @@ export interface HelperHandlers extends grpc.UntypedServiceImplementation {
   GetInfo: grpc.handleUnaryCall<_ethtrack_helper_v1_GetInfoRequest__Output, _ethtrack_helper_v1_HelperInfo>;
   
   /**
-   * The kernel's link counters (IFLA_STATS64) and carrier up/down counts of
-   * every device in one RTM_GETLINK dump; needs no capability.
-   */
-  GetLinkStats: grpc.handleUnaryCall<_ethtrack_helper_v1_LinkStatsRequest__Output, _ethtrack_helper_v1_LinkStatsReply>;
-  
-  /**
    * Raw pages of one device's transceiver module EEPROM, read on a thread of
    * its own and bounded by deadline_ms; the service decodes them.
    */
@@ -279,7 +254,6 @@ export interface HelperDefinition extends grpc.ServiceDefinition {
   GetEthtoolSettings: MethodDefinition<_ethtrack_helper_v1_EthtoolSettingsRequest, _ethtrack_helper_v1_EthtoolSettingsReply, _ethtrack_helper_v1_EthtoolSettingsRequest__Output, _ethtrack_helper_v1_EthtoolSettingsReply__Output>
   GetEthtoolStats: MethodDefinition<_ethtrack_helper_v1_EthtoolStatsRequest, _ethtrack_helper_v1_EthtoolStatsReply, _ethtrack_helper_v1_EthtoolStatsRequest__Output, _ethtrack_helper_v1_EthtoolStatsReply__Output>
   GetInfo: MethodDefinition<_ethtrack_helper_v1_GetInfoRequest, _ethtrack_helper_v1_HelperInfo, _ethtrack_helper_v1_GetInfoRequest__Output, _ethtrack_helper_v1_HelperInfo__Output>
-  GetLinkStats: MethodDefinition<_ethtrack_helper_v1_LinkStatsRequest, _ethtrack_helper_v1_LinkStatsReply, _ethtrack_helper_v1_LinkStatsRequest__Output, _ethtrack_helper_v1_LinkStatsReply__Output>
   GetModuleEeprom: MethodDefinition<_ethtrack_helper_v1_ModuleEepromRequest, _ethtrack_helper_v1_ModuleEepromReply, _ethtrack_helper_v1_ModuleEepromRequest__Output, _ethtrack_helper_v1_ModuleEepromReply__Output>
   GetStandardStats: MethodDefinition<_ethtrack_helper_v1_StandardStatsRequest, _ethtrack_helper_v1_StandardStatsReply, _ethtrack_helper_v1_StandardStatsRequest__Output, _ethtrack_helper_v1_StandardStatsReply__Output>
   ListInterfaces: MethodDefinition<_ethtrack_helper_v1_ListInterfacesRequest, _ethtrack_helper_v1_ListInterfacesReply, _ethtrack_helper_v1_ListInterfacesRequest__Output, _ethtrack_helper_v1_ListInterfacesReply__Output>
