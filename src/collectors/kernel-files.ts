@@ -13,6 +13,8 @@ export class KernelFiles {
   private buffer = Buffer.allocUnsafeSlow(64 * 1024);
   private readonly small = Buffer.allocUnsafeSlow(64);
   private readonly open = new Map<string, number>();
+  /** How many kept descriptors readCounter reopened after ENODEV (the device behind them went away). */
+  reopens = 0;
 
   /** A whole file as latin1 text (kernel text is ASCII). */
   readText(file: string): string {
@@ -97,6 +99,7 @@ export class KernelFiles {
     } catch (err) {
       this.close(file);
       if ((err as NodeJS.ErrnoException).code !== 'ENODEV' || fd === undefined) throw err;
+      this.reopens++;
       fd = fs.openSync(file, 'r');
       this.open.set(file, fd);
       length = fs.readSync(fd, this.small, 0, this.small.length, 0);
