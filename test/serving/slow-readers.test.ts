@@ -16,6 +16,7 @@ import { describe, it } from 'node:test';
 import zlib from 'node:zlib';
 import type { Runner } from '../../src/collectors/runner';
 import { SelfMetrics } from '../../src/exposition/self-metrics';
+import type { Snapshot as RealSnapshot } from '../../src/exposition/snapshot';
 import { createLogger } from '../../src/logger';
 import { BasicAuth } from '../../src/serving/basic-auth';
 import { boundPort, createApp, type HTTP_TIMEOUTS, listen } from '../../src/serving/http-server';
@@ -24,18 +25,14 @@ import type { WebConfig } from '../../src/serving/web-config';
 const PAGE = Buffer.alloc(32 * 1024 * 1024, 'x 1\n');
 const logger = createLogger('error', 'logfmt');
 
-interface Snapshot {
-  retain(): void;
-  release(): void;
-  parts(): Buffer[];
-  gzip(): Promise<Buffer>;
-}
+/** What the HTTP server uses of a snapshot; typed from the real one so a stand-in cannot drift. */
+type Snapshot = Pick<RealSnapshot, 'retain' | 'release' | 'parts' | 'gzip'>;
 
 const bigSnapshot: Snapshot = {
   retain: () => undefined,
   release: () => undefined,
   parts: () => [PAGE],
-  gzip: async () => zlib.gzipSync(PAGE),
+  gzip: async () => [zlib.gzipSync(PAGE)],
 };
 
 function start(
@@ -183,7 +180,7 @@ describe('a scrape in progress under TLS (compression held by the test)', () => 
       gzip: async () => {
         arrived();
         await held;
-        return zlib.gzipSync('x 1\n');
+        return [zlib.gzipSync('x 1\n')];
       },
     };
     const server = await start(snapshot, { maxRequests: 0, maxConnections: 1, web });
