@@ -14,6 +14,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { hasCommand, run, sleep } from '../support/exec';
 import { Exporter, HELPER, ROOT } from '../support/exporter';
+import { makeSocketLosses } from '../support/losses';
 import { Netns } from '../support/netns';
 
 const CT_FILL = path.join(ROOT, 'build', 'helper', 'ct-fill');
@@ -100,24 +101,7 @@ describe('the packets-lost ledger in a real Prometheus', { skip: !hasCommand('pr
       );
 
       // socket: a UDP socket with the smallest receive buffer and no reader, flooded; a listener with backlog 1 never accepting.
-      await ns.exec('/usr/bin/python3', [
-        '-c',
-        [
-          'import socket, time',
-          'r=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)',
-          'r.setsockopt(socket.SOL_SOCKET,socket.SO_RCVBUF,1)',
-          "r.bind(('127.0.0.1',0))",
-          's=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)',
-          "for i in range(3000): s.sendto(b'x'*200, r.getsockname())",
-          'l=socket.socket()',
-          "l.bind(('127.0.0.1',0))",
-          'l.listen(1)',
-          'cs=[]',
-          'for i in range(40):',
-          '  c=socket.socket(); c.setblocking(False); c.connect_ex(l.getsockname()); cs.append(c)',
-          'time.sleep(0.5)',
-        ].join('\n'),
-      ]);
+      await makeSocketLosses(ns);
       // backlog: a global sysctl, lowered for the shortest burst and restored at once.
       try {
         fs.writeFileSync(sysctl, '2');

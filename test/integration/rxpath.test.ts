@@ -14,6 +14,7 @@ import { parseInterrupts, parseSoftnet } from '../../src/collectors/kernel-text'
 import { sleep } from '../support/exec';
 import { CLI, Exporter } from '../support/exporter';
 import { type ParsedSample, parseExposition, sampleValue, select } from '../support/exposition';
+import { makeSocketLosses } from '../support/losses';
 import { withNetns } from '../support/netns';
 
 const EVERY_SECOND = '--collector.rxpath.schedule=* * * * * *';
@@ -103,26 +104,7 @@ describe('rxpath collector on the real kernel', () => {
   it('counts UDP receive-buffer errors and TCP listen overflows made in a namespace exactly as nstat does', async () => {
     await withNetns(['rxs'], async (ns) => {
       // A UDP socket with the smallest receive buffer and no reader, flooded; a TCP listener with backlog 1 that never accepts.
-      await python(
-        ns,
-        [
-          'import socket, time',
-          'r=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)',
-          'r.setsockopt(socket.SOL_SOCKET,socket.SO_RCVBUF,1)',
-          "r.bind(('127.0.0.1',0))",
-          's=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)',
-          "for i in range(3000): s.sendto(b'x'*200, r.getsockname())",
-          'l=socket.socket()',
-          "l.bind(('127.0.0.1',0))",
-          'l.listen(1)',
-          'cs=[]',
-          'for i in range(40):',
-          '  c=socket.socket(); c.setblocking(False); c.connect_ex(l.getsockname()); cs.append(c)',
-          'time.sleep(0.5)',
-          'for c in cs: c.close()',
-          'l.close()',
-        ].join('\n'),
-      );
+      await makeSocketLosses(ns);
       const udp = await nstat(ns, 'UdpRcvbufErrors');
       const overflows = await nstat(ns, 'TcpExtListenOverflows');
       assert.ok(udp > 0, 'the flood overflowed the receive buffer');
