@@ -25,6 +25,7 @@ import type { Collector, CollectorDefinition } from './collector';
 import { DEFAULT_DEVICE_EXCLUDE, type DeviceFilter, deviceFilter } from './device-filter';
 import { EthtoolModuleCollector, moduleOptions } from './ethtool-module';
 import { renderSettings, renderStandardStats, settingsKinds } from './ethtool-settings';
+import { SlowSettings } from './ethtool-slow-settings';
 import { mapStatNames } from './ethtool-stat-names';
 import { NIC, NIC_BUDGET } from './metrics';
 
@@ -78,6 +79,8 @@ export class EthtoolCollector implements Collector {
   private budgetLogged = false;
   /** Per netlink extra (settings, standard stats), why its last call failed, as last logged. */
   private readonly extraFailed = new Map<string, string>();
+  /** Channels, rings, coalescing and link modes: read every few cycles, served in between. */
+  private readonly slowSettings = new SlowSettings();
 
   constructor(
     readonly schedule: string,
@@ -105,22 +108,13 @@ export class EthtoolCollector implements Collector {
     const { settings, standardStats } = this.options;
     if (!settings && !standardStats) return [];
     const passes = (name: string) => this.filters.devices.passes(name);
-    const [settingsReply, statsReply] = await Promise.all([
-      settings
-        ? this.extra('settings', () =>
-            helper.ethtoolSettings({
-              channels: true,
-              rings: true,
-              coalesce: true,
-              pause: true,
-              fec: true,
-              linkState: true,
-              linkModes: true,
-            }),
-          )
-        : undefined,
+    const asked = this.slowSettings.request(devices.map((dev) => dev.name));
+    const [answered, statsReply] = await Promise.all([
+      settings ? this.extra('settings', () => helper.ethtoolSettings(asked)) : undefined,
       standardStats ? this.extra('standard stats', () => helper.standardStats(0)) : undefined,
     ]);
+    if (settings && !answered) this.slowSettings.reset();
+    const settingsReply = answered && this.slowSettings.complete(asked, answered);
     const families: RenderedFamily[] = [];
     const have = new Map<string, string[]>();
     if (settingsReply) {
@@ -214,6 +208,7 @@ export class EthtoolCollector implements Collector {
     // A new helper numbers its string-set generations afresh.
     if (helper !== this.lastHelper) {
       this.names.clear();
+      this.slowSettings.reset();
       this.lastHelper = helper;
     }
     const { interfaces } = await helper.listInterfaces();

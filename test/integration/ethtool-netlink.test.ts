@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { SLOW_EVERY } from '../../src/collectors/ethtool-slow-settings';
 import { parseEthtoolS } from '../support/ethtool';
 import { run } from '../support/exec';
 import { Exporter, HELPER } from '../support/exporter';
@@ -106,6 +107,17 @@ describe('ethtool netlink settings on veths, with a slow module read (test doubl
       checkChannels(await ns.exec('ethtool', ['-l', device]), samples, device);
     });
   }
+
+  it(`shows a channel change (ethtool -L) within ${SLOW_EVERY} cycles: channels are re-read every few cycles`, async () => {
+    await ns.exec('ethtool', ['-L', 'q64a', 'rx', '16', 'tx', '16']);
+    let samples = parseExposition(await exporter.metrics());
+    for (let i = 0; i < SLOW_EVERY; i++) {
+      await exporter.waitForCycle('ethtool', Date.now() + 100);
+      samples = parseExposition(await exporter.metrics());
+    }
+    assert.equal(sampleValue(samples, 'ethtrack_nic_channels', { device: 'q64a', type: 'rx' }), 16);
+    checkChannels(await ns.exec('ethtool', ['-l', 'q64a']), samples, 'q64a');
+  });
 
   it('skips what veths lack (rings, coalesce, pause, fec, standard stats) and logs it once per device', async () => {
     await exporter.waitForCycle('ethtool', Date.now() + 1000);
