@@ -35,7 +35,8 @@ export interface SettingsRequest {
   linkModes: boolean;
 }
 
-function emptyDevice(name: string, ifindex: number): DeviceSettings {
+/** A device's settings with every kind empty: what a device absent from a dump has. */
+export function emptyDevice(name: string, ifindex: number): DeviceSettings {
   return {
     interface: name,
     ifindex,

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { renderSettings, renderStandardStats } from '../../src/collectors/ethtool-settings';
+import { emptyDevice } from '../../src/collectors/ethtool-slow-settings';
 import { decodeModule, diagnosticPages, IDENTITY_PAGES } from '../../src/collectors/module-eeprom';
 import type { RenderedFamily } from '../../src/exposition/family';
 import type { EepromPage } from '../../src/helper-client/api';
@@ -15,27 +16,7 @@ const text = (families: RenderedFamily[]) =>
   families.map((f) => `# TYPE ${f.meta.name} ${f.meta.type}\n${f.body.toString()}`).join('');
 const all = () => true;
 
-const device = {
-  interface: 'eth9',
-  ifindex: 9,
-  channels: [],
-  rings: [],
-  coalesce: [],
-  pause: [],
-  pauseStats: [],
-  fecKnown: false,
-  fecModes: [],
-  fecAuto: false,
-  fecActive: 0,
-  fecCorrected: [],
-  fecUncorrectable: [],
-  fecCorrectedBits: [],
-  linkState: [],
-  linkModes: [],
-  linkModesAdvertised: [],
-  linkModesSupported: [],
-  linkModesPeer: [],
-};
+const device = emptyDevice('eth9', 9);
 
 describe('ethtool netlink replies to families', () => {
   it('renders pause, FEC totals and lanes, and drops ETHTOOL_STAT_NOT_SET', () => {

@@ -3,32 +3,11 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { SLOW_EVERY, SlowSettings } from '../../src/collectors/ethtool-slow-settings';
+import { emptyDevice, SLOW_EVERY, SlowSettings } from '../../src/collectors/ethtool-slow-settings';
 import type { DeviceSettings, EthtoolSettingsReply } from '../../src/helper-client/api';
 
 function device(name: string, fields: Partial<DeviceSettings>): DeviceSettings {
-  return {
-    interface: name,
-    ifindex: 1,
-    channels: [],
-    rings: [],
-    coalesce: [],
-    pause: [],
-    pauseStats: [],
-    fecKnown: false,
-    fecModes: [],
-    fecAuto: false,
-    fecActive: 0,
-    fecCorrected: [],
-    fecUncorrectable: [],
-    fecCorrectedBits: [],
-    linkState: [],
-    linkModes: [],
-    linkModesAdvertised: [],
-    linkModesSupported: [],
-    linkModesPeer: [],
-    ...fields,
-  };
+  return { ...emptyDevice(name, 1), ...fields };
 }
 
 const reply = (...devices: DeviceSettings[]): EthtoolSettingsReply => ({ devices, errors: [] });
