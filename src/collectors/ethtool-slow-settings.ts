@@ -64,6 +64,7 @@ export class SlowSettings {
   private cycles = 0;
   private devicesKey: string | undefined;
   private readonly last = new Map<string, { ifindex: number; slow: SlowPart }>();
+  private slowReply: EthtoolSettingsReply | undefined;
 
   /** What to ask this cycle for the devices the collector reads. */
   request(devices: readonly string[]): SettingsRequest {
@@ -77,11 +78,7 @@ export class SlowSettings {
   /** The reply, with the slow kinds it was not asked for filled in from the last reply that was. */
   complete(asked: SettingsRequest, reply: EthtoolSettingsReply): EthtoolSettingsReply {
     if (asked.channels) {
-      this.last.clear();
-      for (const dev of reply.devices) {
-        const slow = Object.fromEntries(SLOW_FIELDS.map((field) => [field, dev[field]])) as SlowPart;
-        this.last.set(dev.interface, { ifindex: dev.ifindex, slow });
-      }
+      this.remember(reply);
       return reply;
     }
     const devices = new Map(reply.devices.map((dev) => [dev.interface, dev]));
@@ -92,9 +89,30 @@ export class SlowSettings {
     return { ...reply, devices: [...devices.values()] };
   }
 
+  /**
+   * The reply to the last cycle that asked for every kind: what fills in the
+   * others. The helper client hands back the same object for a repeated
+   * reply, so an unchanged one is kept without copying anything.
+   */
+  get base(): EthtoolSettingsReply | undefined {
+    return this.slowReply;
+  }
+
+  /** Keeps the slow kinds of a reply to a cycle that asked for every kind. */
+  remember(reply: EthtoolSettingsReply): void {
+    if (reply === this.slowReply) return;
+    this.slowReply = reply;
+    this.last.clear();
+    for (const dev of reply.devices) {
+      const slow = Object.fromEntries(SLOW_FIELDS.map((field) => [field, dev[field]])) as SlowPart;
+      this.last.set(dev.interface, { ifindex: dev.ifindex, slow });
+    }
+  }
+
   /** Forget what was read: the next cycle asks for every kind (a helper restart, a failed call). */
   reset(): void {
     this.cycles = 0;
+    this.slowReply = undefined;
     this.last.clear();
   }
 }

@@ -16,7 +16,7 @@ import { type RenderedFamily, renderFamily, type Sample } from '../exposition/fa
 import { TextBufferPool } from '../exposition/text-buffer';
 import { escapeLabelValue } from '../exposition/value-format';
 import { type FlagValues, getBool, getNumber, getRegex, type Pattern } from '../flags';
-import type { NetInterface } from '../helper-client/api';
+import type { EthtoolSettingsReply, ListInterfacesReply, NetInterface, StandardStatsReply } from '../helper-client/api';
 import type { HelperApi } from '../helper-client/calls';
 import { HelperCallError } from '../helper-client/client';
 import { EthtoolStatsDecoder } from '../helper-client/ethtool-stats-decoder';
@@ -81,6 +81,22 @@ export class EthtoolCollector implements Collector {
   private readonly extraFailed = new Map<string, string>();
   /** Channels, rings, coalescing and link modes: read every few cycles, served in between. */
   private readonly slowSettings = new SlowSettings();
+  /**
+   * What the last cycle made of the interface list and of the netlink
+   * replies. The helper client hands back the same object while a reply's
+   * bytes repeat, so an unchanged list or settings reply is not filtered or
+   * rendered again (on a node of idle veths, none of them change).
+   */
+  private listMemo: { reply: ListInterfacesReply; devices: NetInterface[]; families: RenderedFamily[] } | undefined;
+  private netlinkMemo:
+    | {
+        answered: EthtoolSettingsReply | undefined;
+        stats: StandardStatsReply | undefined;
+        base: EthtoolSettingsReply | undefined;
+        devices: readonly NetInterface[];
+        families: RenderedFamily[];
+      }
+    | undefined;
 
   constructor(
     readonly schedule: string,
@@ -114,6 +130,19 @@ export class EthtoolCollector implements Collector {
       standardStats ? this.extra('standard stats', () => helper.standardStats(0)) : undefined,
     ]);
     if (settings && !answered) this.slowSettings.reset();
+    if (answered && asked.channels) this.slowSettings.remember(answered);
+    // The same replies (the client hands back the same object for the same bytes) render the same.
+    const memo = this.netlinkMemo;
+    const base = this.slowSettings.base;
+    if (
+      memo &&
+      memo.answered === answered &&
+      memo.stats === statsReply &&
+      memo.base === base &&
+      memo.devices === devices
+    ) {
+      return memo.families;
+    }
     const settingsReply = answered && this.slowSettings.complete(asked, answered);
     const families: RenderedFamily[] = [];
     const have = new Map<string, string[]>();
@@ -140,6 +169,7 @@ export class EthtoolCollector implements Collector {
         wanted.filter((kind) => !got.includes(kind)),
       );
     }
+    this.netlinkMemo = { answered, stats: statsReply, base, devices, families };
     return families;
   }
 
@@ -209,10 +239,18 @@ export class EthtoolCollector implements Collector {
     if (helper !== this.lastHelper) {
       this.names.clear();
       this.slowSettings.reset();
+      this.listMemo = undefined;
+      this.netlinkMemo = undefined;
       this.lastHelper = helper;
     }
-    const { interfaces } = await helper.listInterfaces();
-    const devices = interfaces.filter((dev) => this.filters.devices.passes(dev.name));
+    const list = await helper.listInterfaces();
+    let listed = this.listMemo;
+    if (listed?.reply !== list) {
+      const devices = list.interfaces.filter((dev) => this.filters.devices.passes(dev.name));
+      listed = { reply: list, devices, families: linkFamilies(devices) };
+      this.listMemo = listed;
+    }
+    const { devices } = listed;
     const present = new Set(devices.map((dev) => dev.name));
     for (const name of this.names.keys()) if (!present.has(name)) this.names.delete(name);
     for (const name of this.reported.keys()) if (!present.has(name)) this.reported.delete(name);
@@ -281,7 +319,7 @@ export class EthtoolCollector implements Collector {
       }
     }
     if (this.suffixCache.size > this.names.size) this.pruneSuffixes();
-    const families = [{ meta: NIC.stat, body }, ...linkFamilies(devices), ...netlink];
+    const families = [{ meta: NIC.stat, body }, ...listed.families, ...netlink];
     if (maxSeries > 0) {
       if (dropped > 0 && !this.budgetLogged) {
         this.logger.log('warn', 'ethtool stat series over budget; the same ones are left out every cycle', {

@@ -1,6 +1,11 @@
 // The service's side of proto/: a grpc-js client for ethtrack-helper over its
 // unix socket. Every call carries a deadline, so a frozen helper costs a
 // collector one timeout, never a pile of waiting calls.
+//
+// Replies that mostly repeat from cycle to cycle (the interface list, the
+// ethtool netlink settings and standard statistics) are decoded only when
+// their bytes change: an unchanged reply is the same frozen object as last
+// time, so a collector can keep what it rendered from it (reply-memo.ts).
 
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
@@ -24,6 +29,7 @@ import type {
   StatsQuery,
 } from './api';
 import type { HelperApi } from './calls';
+import { ReplyMemo } from './reply-memo';
 
 export const PROTO_DIR = PATHS.proto;
 
@@ -106,6 +112,7 @@ export function helperService(): grpc.ServiceDefinition {
 export class HelperClient implements HelperApi {
   private readonly helper: grpc.Client;
   private readonly health: grpc.Client;
+  private readonly memo = new ReplyMemo();
 
   constructor(
     readonly address: string,
@@ -188,8 +195,15 @@ export class HelperClient implements HelperApi {
     return reply.status;
   }
 
+  /** A memoized reply's decoding: the same frozen object while the reply's bytes repeat. */
+  private memoized<T>(rpc: string, request: object): Promise<T> {
+    const decode = constructors().helper.service[rpc].responseDeserialize;
+    const key = `${rpc} ${JSON.stringify(request)}`;
+    return this.unary('helper', rpc, request, this.timeoutMs, (bytes) => this.memo.decode(key, bytes, decode));
+  }
+
   listInterfaces(): Promise<ListInterfacesReply> {
-    return this.unary('helper', 'ListInterfaces', {});
+    return this.memoized('ListInterfaces', {});
   }
 
   ethtoolStats(queries: StatsQuery[]): Promise<EthtoolStatsReply> {
@@ -202,11 +216,11 @@ export class HelperClient implements HelperApi {
   }
 
   ethtoolSettings(request: EthtoolSettingsRequest): Promise<EthtoolSettingsReply> {
-    return this.unary('helper', 'GetEthtoolSettings', request);
+    return this.memoized('GetEthtoolSettings', request);
   }
 
   standardStats(groups: number): Promise<StandardStatsReply> {
-    return this.unary('helper', 'GetStandardStats', { groups });
+    return this.memoized('GetStandardStats', { groups });
   }
 
   /** The helper stops waiting at deadlineMs; the call waits a little longer. */
