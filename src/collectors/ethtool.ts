@@ -54,6 +54,9 @@ interface DeviceNames {
   suffixKey: string;
   /** With --collector.ethtool.skip-zero: 1 for each stat that has read non-zero since start. */
   seen?: Uint8Array;
+  /** The values this device's lines were last written with, and in which of the collector's cycles. */
+  lastValues?: Float64Array;
+  lastCycle: number;
 }
 
 const SPEED_UNKNOWN = 0xffffffff;
@@ -77,6 +80,9 @@ export class EthtoolCollector implements Collector {
   /** Per device, what it lacks of ethtool netlink and on which driver/link, as last logged. */
   private readonly support = new Map<string, string>();
   private budgetLogged = false;
+  /** Numbers the cycles that wrote ethtrack_nic_stat, so a snapshot can tell which cycle a segment equals. */
+  private cycle = 0;
+  private lastWritten = 0;
   /** Per netlink extra (settings, standard stats), why its last call failed, as last logged. */
   private readonly extraFailed = new Map<string, string>();
   /** Channels, rings, coalescing and link modes: read every few cycles, served in between. */
@@ -88,15 +94,16 @@ export class EthtoolCollector implements Collector {
    * rendered again (on a node of idle veths, none of them change).
    */
   private listMemo: { reply: ListInterfacesReply; devices: NetInterface[]; families: RenderedFamily[] } | undefined;
-  private netlinkMemo:
-    | {
-        answered: EthtoolSettingsReply | undefined;
-        stats: StandardStatsReply | undefined;
-        base: EthtoolSettingsReply | undefined;
-        devices: readonly NetInterface[];
-        families: RenderedFamily[];
-      }
-    | undefined;
+  private readonly netlinkMemo = new Map<
+    boolean,
+    {
+      answered: EthtoolSettingsReply | undefined;
+      stats: StandardStatsReply | undefined;
+      base: EthtoolSettingsReply | undefined;
+      devices: readonly NetInterface[];
+      families: RenderedFamily[];
+    }
+  >();
 
   constructor(
     readonly schedule: string,
@@ -132,7 +139,8 @@ export class EthtoolCollector implements Collector {
     if (settings && !answered) this.slowSettings.reset();
     if (answered && asked.channels) this.slowSettings.remember(answered);
     // The same replies (the client hands back the same object for the same bytes) render the same.
-    const memo = this.netlinkMemo;
+    // Slow and fast cycles ask for different kinds: one rendering kept for each.
+    const memo = this.netlinkMemo.get(asked.channels);
     const base = this.slowSettings.base;
     if (
       memo &&
@@ -169,7 +177,7 @@ export class EthtoolCollector implements Collector {
         wanted.filter((kind) => !got.includes(kind)),
       );
     }
-    this.netlinkMemo = { answered, stats: statsReply, base, devices, families };
+    this.netlinkMemo.set(asked.channels, { answered, stats: statsReply, base, devices, families });
     return families;
   }
 
@@ -224,7 +232,7 @@ export class EthtoolCollector implements Collector {
       this.suffixCache.set(joined, shared);
     }
     const devicePrefix = Buffer.from(`${NIC.stat.name}{device="${escapeLabelValue(device)}",`);
-    return { generation, devicePrefix, suffixes: shared.suffixes, suffixKey: shared.key };
+    return { generation, devicePrefix, suffixes: shared.suffixes, suffixKey: shared.key, lastCycle: 0 };
   }
 
   /** Forgets string sets no device uses any more. */
@@ -240,7 +248,7 @@ export class EthtoolCollector implements Collector {
       this.names.clear();
       this.slowSettings.reset();
       this.listMemo = undefined;
-      this.netlinkMemo = undefined;
+      this.netlinkMemo.clear();
       this.lastHelper = helper;
     }
     const list = await helper.listInterfaces();
@@ -270,6 +278,10 @@ export class EthtoolCollector implements Collector {
     // Trim before acquiring, so the buffer being written is never trimmed away.
     this.buffers.trim();
     const body = this.buffers.acquire();
+    // Each device's lines are a segment; one written from the same values as
+    // last cycle is the same bytes, and its gzip member is reused.
+    body.cycle = ++this.cycle;
+    body.previousCycle = this.lastWritten;
     for (const stats of this.decoder.decode(reply)) {
       const device = stats.interface;
       if (stats.status === 'NOT_SUPPORTED') {
@@ -289,6 +301,7 @@ export class EthtoolCollector implements Collector {
         cached = this.deviceNames(device, stats.generation, stats.names);
         this.names.set(device, cached);
       }
+      const wroteLastCycle = cached.lastCycle === this.lastWritten && this.lastWritten !== 0;
       const { devicePrefix, suffixes } = cached;
       const { values, count } = stats;
       if (count !== suffixes.length) {
@@ -317,7 +330,13 @@ export class EthtoolCollector implements Collector {
         budget--;
         body.sample(devicePrefix, suffix, values[i]);
       }
+      // The same bytes as last cycle's segment: same names (prefix and suffixes), same values, and
+      // no skip-zero or budget deciding which lines are written.
+      const sameAsLast = sameValues(cached, values, count);
+      body.endSegment(device, sameAsLast && wroteLastCycle && !seen && maxSeries === 0);
+      cached.lastCycle = this.cycle;
     }
+    this.lastWritten = this.cycle;
     if (this.suffixCache.size > this.names.size) this.pruneSuffixes();
     const families = [{ meta: NIC.stat, body }, ...listed.families, ...netlink];
     if (maxSeries > 0) {
@@ -333,6 +352,25 @@ export class EthtoolCollector implements Collector {
     }
     return families;
   }
+}
+
+/** Whether `values` equal the device's last written values; keeps them as its last either way. */
+function sameValues(names: DeviceNames, values: Float64Array, count: number): boolean {
+  let last = names.lastValues;
+  if (last?.length !== count) {
+    last = new Float64Array(count);
+    last.set(values.subarray(0, count));
+    names.lastValues = last;
+    return false;
+  }
+  let same = true;
+  for (let i = 0; i < count; i++) {
+    if (last[i] !== values[i]) {
+      same = false;
+      last[i] = values[i];
+    }
+  }
+  return same;
 }
 
 function linkFamilies(devices: readonly NetInterface[]): RenderedFamily[] {

@@ -137,7 +137,12 @@ export class Runner extends EventEmitter {
       const now = Date.now();
       const previous = scheduled.snapshot;
       previous?.release();
-      scheduled.snapshot = new Snapshot(isNoData(result) ? [] : result, now, (work) => this.cpu.track(job.name, work));
+      scheduled.snapshot = new Snapshot(
+        isNoData(result) ? [] : result,
+        now,
+        (work) => this.cpu.track(job.name, work),
+        previous,
+      );
       // Scrapers that asked for gzip will again: compress now, off the event loop, not in their scrape.
       if (previous?.gzipAsked) scheduled.snapshot.compress().catch(() => undefined);
       status.series = scheduled.snapshot.series;

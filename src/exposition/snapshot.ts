@@ -1,5 +1,7 @@
 // A collector's latest families, rendered once per cycle; gzipped only when a
 // scraper asks for gzip, and then once per cycle, so a scrape only writes bytes.
+// A family written in segments is compressed a member per segment, and what
+// did not change since the last cycle is not compressed again.
 
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
@@ -50,42 +52,87 @@ function headersOf(meta: MetricMeta): { text: Buffer; openMetrics: Buffer } {
   return both;
 }
 
+interface Segment {
+  start: number;
+  end: number;
+  key: string;
+  same: boolean;
+}
+
+interface Chunk {
+  meta: MetricMeta;
+  text: Buffer;
+  openMetrics: Buffer;
+  body: Buffer;
+  /** A segmented body (TextBuffer.endSegment): one gzip member per segment. */
+  segments?: Segment[];
+  cycle: number;
+  previousCycle: number;
+}
+
+/** A compressed segmented family: its members by segment key, and the writer's cycle they belong to. */
+interface Members {
+  cycle: number;
+  byKey: Map<string, Buffer>;
+}
+
 /**
  * A job's latest families, rendered once. Sample lines are shared by both
  * formats; only the headers differ, so each family keeps one body and two
  * small headers, and one gzip member of its body serves both formats (gzip
- * members concatenate into a valid gzip stream). Nothing of the collector's
- * own objects is retained.
+ * members concatenate into a valid gzip stream). A segmented body gets a
+ * member per segment, and a segment its writer marks as unchanged since the
+ * previous snapshot reuses that snapshot's member instead of compressing it
+ * again (the idle devices of a node). Nothing of the collector's own objects
+ * is retained.
  */
 export class Snapshot {
-  private readonly chunks: { text: Buffer; openMetrics: Buffer; body: Buffer }[] = [];
+  private readonly chunks: Chunk[] = [];
   private readonly lent: TextBuffer[] = [];
-  private gzippedBodies: Promise<Buffer[]> | undefined;
+  private gzippedBodies: Promise<Buffer[][]> | undefined;
+  /** The previous snapshot's members, until this one is compressed (never a chain of snapshots). */
+  private reusable: Map<MetricMeta, Members> | undefined;
+  /** This snapshot's members, once compressed, for the next one. */
+  private members: Map<MetricMeta, Members> | undefined;
   /** A scrape asked for this snapshot gzipped: the runner then compresses the next one within its cycle. */
   gzipAsked = false;
   /** How many samples (series) the snapshot serves: one per line of the bodies, counted once here. */
   readonly series: number = 0;
+  /** Segments compressed and reused by the last compress() (tests and the bench). */
+  segmentsCompressed = 0;
+  segmentsReused = 0;
 
   constructor(
     families: readonly RenderedFamily[],
     readonly takenAt: number,
     private readonly charge: ChargeWork = (work) => work(),
+    previous?: Snapshot,
   ) {
+    this.reusable = previous?.members;
     for (const family of families) {
       let body: Buffer;
       let lines: number;
+      let segments: Segment[] | undefined;
+      let cycle = 0;
+      let previousCycle = 0;
       if (typeof family.body === 'string') {
         body = Buffer.from(family.body);
         lines = countLines(body);
       } else {
-        body = family.body.view();
-        lines = family.body.lines;
-        family.body.holders++;
-        this.lent.push(family.body);
+        const buffer = family.body;
+        body = buffer.view();
+        lines = buffer.lines;
+        buffer.holders++;
+        this.lent.push(buffer);
+        if (buffer.segmentEnds.length > 0) {
+          segments = segmentsOf(buffer);
+          cycle = buffer.cycle;
+          previousCycle = buffer.previousCycle;
+        }
       }
       if (body.length === 0) continue;
       this.series += lines;
-      this.chunks.push({ ...headersOf(family.meta), body });
+      this.chunks.push({ meta: family.meta, ...headersOf(family.meta), body, segments, cycle, previousCycle });
     }
   }
 
@@ -105,20 +152,54 @@ export class Snapshot {
     return parts;
   }
 
+  /** A chunk's gzip members: one for a plain body, one per segment (reused where unchanged). */
+  private compressChunk(chunk: Chunk): Promise<Buffer[]> {
+    const { segments } = chunk;
+    if (!segments) return gzipAsync(chunk.body, GZIP_OPTIONS).then((member) => [member]);
+    const prior = this.reusable?.get(chunk.meta);
+    const usable = prior !== undefined && chunk.previousCycle !== 0 && prior.cycle === chunk.previousCycle;
+    return Promise.all(
+      segments.map((segment) => {
+        const member = usable && segment.same ? prior.byKey.get(segment.key) : undefined;
+        if (member) {
+          this.segmentsReused++;
+          return member;
+        }
+        this.segmentsCompressed++;
+        return gzipAsync(chunk.body.subarray(segment.start, segment.end), GZIP_OPTIONS);
+      }),
+    );
+  }
+
   /** Compresses the bodies (once; off the event loop, in zlib's thread pool). */
-  compress(): Promise<Buffer[]> {
+  compress(): Promise<Buffer[][]> {
     if (!this.gzippedBodies) {
-      const bodies = this.chunks.map((chunk) => chunk.body);
       // zlib reads the bodies from its threads: they must not be rewritten meanwhile.
       this.retain();
       const compressed = this.charge(() =>
-        Promise.all(bodies.map((body) => gzipAsync(body, GZIP_OPTIONS))).finally(() => this.release()),
+        Promise.all(this.chunks.map((chunk) => this.compressChunk(chunk))).finally(() => this.release()),
       );
-      // A failure is not cached: the next scrape tries again.
-      compressed.catch(() => {
-        if (this.gzippedBodies === compressed) this.gzippedBodies = undefined;
-      });
       this.gzippedBodies = compressed;
+      compressed.then(
+        (bodies) => {
+          this.reusable = undefined;
+          const members = new Map<MetricMeta, Members>();
+          this.chunks.forEach((chunk, i) => {
+            const segments = chunk.segments;
+            if (!segments) return;
+            const byKey = new Map<string, Buffer>();
+            segments.forEach((segment, j) => {
+              byKey.set(segment.key, bodies[i][j]);
+            });
+            members.set(chunk.meta, { cycle: chunk.cycle, byKey });
+          });
+          this.members = members;
+        },
+        // A failure is not cached: the next scrape tries again.
+        () => {
+          if (this.gzippedBodies === compressed) this.gzippedBodies = undefined;
+        },
+      );
     }
     return this.gzippedBodies;
   }
@@ -129,8 +210,20 @@ export class Snapshot {
     const bodies = await this.compress();
     const members: Buffer[] = [];
     this.chunks.forEach((chunk, i) => {
-      members.push(headerMember(openMetrics ? chunk.openMetrics : chunk.text), bodies[i]);
+      members.push(headerMember(openMetrics ? chunk.openMetrics : chunk.text), ...bodies[i]);
     });
     return members;
   }
+}
+
+/** A segmented buffer's non-empty segments, and what follows the last one as a segment that is never reused. */
+function segmentsOf(buffer: TextBuffer): Segment[] {
+  const segments: Segment[] = [];
+  let start = 0;
+  buffer.segmentEnds.forEach((end, i) => {
+    if (end > start) segments.push({ start, end, key: buffer.segmentKeys[i], same: buffer.segmentSame[i] });
+    start = end;
+  });
+  if (buffer.length > start) segments.push({ start, end: buffer.length, key: '', same: false });
+  return segments;
 }

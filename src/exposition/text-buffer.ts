@@ -18,6 +18,18 @@ export class TextBuffer {
   lines = 0;
   /** Held by the snapshot being served, and by responses still writing it. */
   holders = 0;
+  /**
+   * Segments (a device's lines, say) that a snapshot compresses one gzip
+   * member each: where each ends, its key, and whether the writer knows its
+   * bytes equal those of the segment of the same key in the cycle it wrote
+   * as `previousCycle`, whose member can then be reused. None: one member.
+   */
+  readonly segmentEnds: number[] = [];
+  readonly segmentKeys: string[] = [];
+  readonly segmentSame: boolean[] = [];
+  /** The writer's number for this cycle, and for the cycle `segmentSame` compares with (0: none). */
+  cycle = 0;
+  previousCycle = 0;
 
   constructor(initialBytes = 64 * 1024) {
     this.bytes = Buffer.allocUnsafeSlow(initialBytes);
@@ -30,6 +42,18 @@ export class TextBuffer {
   reset(): void {
     this.length = 0;
     this.lines = 0;
+    this.segmentEnds.length = 0;
+    this.segmentKeys.length = 0;
+    this.segmentSame.length = 0;
+    this.cycle = 0;
+    this.previousCycle = 0;
+  }
+
+  /** Closes the segment written since the last one (or the start). */
+  endSegment(key: string, same: boolean): void {
+    this.segmentEnds.push(this.length);
+    this.segmentKeys.push(key);
+    this.segmentSame.push(same);
   }
 
   /** Fresh bytes of another capacity, for a buffer nobody holds. */
