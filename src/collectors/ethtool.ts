@@ -23,6 +23,7 @@ import { EthtoolStatsDecoder } from '../helper-client/ethtool-stats-decoder';
 import type { Logger } from '../logger';
 import type { Collector, CollectorDefinition } from './collector';
 import { DEFAULT_DEVICE_EXCLUDE, type DeviceFilter, deviceFilter } from './device-filter';
+import { type DeviceNames, deviceNames, writeDeviceLines } from './ethtool-device-lines';
 import { EthtoolModuleCollector, moduleOptions } from './ethtool-module';
 import { renderSettings, renderStandardStats, settingsKinds } from './ethtool-settings';
 import { SlowSettings } from './ethtool-slow-settings';
@@ -44,20 +45,6 @@ export interface EthtoolOptions {
 }
 
 const DEFAULT_OPTIONS: EthtoolOptions = { settings: false, standardStats: false, maxSeries: 0, skipZero: false };
-
-interface DeviceNames {
-  generation: number;
-  /** `ethtrack_nic_stat{device="eth0",`, encoded once. */
-  devicePrefix: Buffer;
-  /** Per stat index: `stat="rx_drops",queue="3"} ` encoded, or null when the stat filters drop it. */
-  suffixes: (Buffer | null)[];
-  suffixKey: string;
-  /** With --collector.ethtool.skip-zero: 1 for each stat that has read non-zero since start. */
-  seen?: Uint8Array;
-  /** The values this device's lines were last written with, and in which of the collector's cycles. */
-  lastValues?: Float64Array;
-  lastCycle: number;
-}
 
 const SPEED_UNKNOWN = 0xffffffff;
 const DUPLEX_HALF = 0;
@@ -232,7 +219,7 @@ export class EthtoolCollector implements Collector {
       this.suffixCache.set(joined, shared);
     }
     const devicePrefix = Buffer.from(`${NIC.stat.name}{device="${escapeLabelValue(device)}",`);
-    return { generation, devicePrefix, suffixes: shared.suffixes, suffixKey: shared.key, lastCycle: 0 };
+    return deviceNames(generation, devicePrefix, shared.suffixes, shared.key);
   }
 
   /** Forgets string sets no device uses any more. */
@@ -301,40 +288,23 @@ export class EthtoolCollector implements Collector {
         cached = this.deviceNames(device, stats.generation, stats.names);
         this.names.set(device, cached);
       }
-      const wroteLastCycle = cached.lastCycle === this.lastWritten && this.lastWritten !== 0;
-      const { devicePrefix, suffixes } = cached;
-      const { values, count } = stats;
-      if (count !== suffixes.length) {
+      const { count } = stats;
+      if (count !== cached.suffixes.length) {
         // Names and values disagree (a string set changed under us): ask afresh next cycle.
         this.names.delete(device);
-        this.reportOnce(device, `stat count changed (${suffixes.length} names, ${count} values)`, 'info');
+        this.reportOnce(device, `stat count changed (${cached.suffixes.length} names, ${count} values)`, 'info');
         continue;
       }
       this.reported.delete(device);
-      let seen: Uint8Array | undefined;
-      if (skipZero) {
-        if (cached.seen?.length !== count) cached.seen = new Uint8Array(count);
-        seen = cached.seen;
-      }
-      for (let i = 0; i < count; i++) {
-        const suffix = suffixes[i];
-        if (suffix === null) continue;
-        if (seen) {
-          if (values[i] !== 0) seen[i] = 1;
-          else if (seen[i] === 0) continue;
-        }
-        if (budget <= 0) {
-          dropped++;
-          continue;
-        }
-        budget--;
-        body.sample(devicePrefix, suffix, values[i]);
-      }
-      // The same bytes as last cycle's segment: same names (prefix and suffixes), same values, and
-      // no skip-zero or budget deciding which lines are written.
-      const sameAsLast = sameValues(cached, values, count);
-      body.endSegment(device, sameAsLast && wroteLastCycle && !seen && maxSeries === 0);
-      cached.lastCycle = this.cycle;
+      const lines = writeDeviceLines(body, device, cached, stats.values, count, {
+        cycle: this.cycle,
+        previousCycle: this.lastWritten,
+        budget,
+        budgeted: maxSeries > 0,
+        skipZero,
+      });
+      budget -= lines.written;
+      dropped += lines.dropped;
     }
     this.lastWritten = this.cycle;
     if (this.suffixCache.size > this.names.size) this.pruneSuffixes();
@@ -352,25 +322,6 @@ export class EthtoolCollector implements Collector {
     }
     return families;
   }
-}
-
-/** Whether `values` equal the device's last written values; keeps them as its last either way. */
-function sameValues(names: DeviceNames, values: Float64Array, count: number): boolean {
-  let last = names.lastValues;
-  if (last?.length !== count) {
-    last = new Float64Array(count);
-    last.set(values.subarray(0, count));
-    names.lastValues = last;
-    return false;
-  }
-  let same = true;
-  for (let i = 0; i < count; i++) {
-    if (last[i] !== values[i]) {
-      same = false;
-      last[i] = values[i];
-    }
-  }
-  return same;
 }
 
 function linkFamilies(devices: readonly NetInterface[]): RenderedFamily[] {

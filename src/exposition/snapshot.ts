@@ -153,9 +153,9 @@ export class Snapshot {
   }
 
   /** A chunk's gzip members: one for a plain body, one per segment (reused where unchanged). */
-  private compressChunk(chunk: Chunk): Promise<Buffer[]> {
+  private compressChunk(chunk: Chunk, gzip: (bytes: Buffer) => Promise<Buffer>): Promise<Buffer[]> {
     const { segments } = chunk;
-    if (!segments) return gzipAsync(chunk.body, GZIP_OPTIONS).then((member) => [member]);
+    if (!segments) return gzip(chunk.body).then((member) => [member]);
     const prior = this.reusable?.get(chunk.meta);
     const usable = prior !== undefined && chunk.previousCycle !== 0 && prior.cycle === chunk.previousCycle;
     return Promise.all(
@@ -166,7 +166,7 @@ export class Snapshot {
           return member;
         }
         this.segmentsCompressed++;
-        return gzipAsync(chunk.body.subarray(segment.start, segment.end), GZIP_OPTIONS);
+        return gzip(chunk.body.subarray(segment.start, segment.end));
       }),
     );
   }
@@ -176,8 +176,9 @@ export class Snapshot {
     if (!this.gzippedBodies) {
       // zlib reads the bodies from its threads: they must not be rewritten meanwhile.
       this.retain();
+      const gzip = limitedGzip();
       const compressed = this.charge(() =>
-        Promise.all(this.chunks.map((chunk) => this.compressChunk(chunk))).finally(() => this.release()),
+        Promise.all(this.chunks.map((chunk) => this.compressChunk(chunk, gzip))).finally(() => this.release()),
       );
       this.gzippedBodies = compressed;
       compressed.then(
@@ -214,6 +215,29 @@ export class Snapshot {
     });
     return members;
   }
+}
+
+/**
+ * zlib streams compressing at once, per snapshot: each holds about 300 KB of
+ * deflate state while it runs, and a snapshot of 128 devices would otherwise
+ * start 128 of them together (35 MB at once). zlib's thread pool has 4 threads.
+ */
+const GZIP_JOBS = 2;
+
+/** gzipAsync through a queue that runs at most GZIP_JOBS at a time. */
+function limitedGzip(): (bytes: Buffer) => Promise<Buffer> {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async (bytes) => {
+    if (running >= GZIP_JOBS) await new Promise<void>((resolve) => waiting.push(resolve));
+    running++;
+    try {
+      return await gzipAsync(bytes, GZIP_OPTIONS);
+    } finally {
+      running--;
+      waiting.shift()?.();
+    }
+  };
 }
 
 /** A segmented buffer's non-empty segments, and what follows the last one as a segment that is never reused. */

@@ -77,6 +77,14 @@ export class TextBuffer {
     this.length += bytes.length;
   }
 
+  /** `lines` whole sample lines copied from another buffer's bytes [start, end). */
+  copyLines(from: TextBuffer, start: number, end: number, lines: number): void {
+    this.ensure(end - start);
+    from.bytes.copy(this.bytes, this.length, start, end);
+    this.length += end - start;
+    this.lines += lines;
+  }
+
   /** A whole pre-encoded sample line, newline included (`prefix 0\n`: most error counters read zero). */
   line(bytes: Uint8Array): void {
     this.append(bytes);

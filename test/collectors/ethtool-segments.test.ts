@@ -11,6 +11,7 @@ import zlib from 'node:zlib';
 import winston from 'winston';
 import { DeviceFilter } from '../../src/collectors/device-filter';
 import { EthtoolCollector } from '../../src/collectors/ethtool';
+import { mapStatNames } from '../../src/collectors/ethtool-stat-names';
 import { Snapshot } from '../../src/exposition/snapshot';
 import { Pattern } from '../../src/flags';
 import type { NetInterface } from '../../src/helper-client/api';
@@ -48,30 +49,47 @@ class ValuesHelper {
 }
 
 describe('ethtool collector segments when values change (helper test double)', () => {
-  it('reuses the member of a device whose values repeat, and compresses one whose values moved', async () => {
-    const stand = new ValuesHelper();
-    const job = new EthtoolCollector(
-      '* * * * * *',
-      { devices: new DeviceFilter(new Pattern('^d'), undefined) },
-      winston.createLogger({ silent: true }),
-    );
-    const counts: number[][] = [];
-    let previous: Snapshot | undefined;
-    for (let i = 0; i < 4; i++) {
-      if (i === 2) stand.values.set('d1', [4, 5, 7]);
-      previous?.release();
-      const snapshot = new Snapshot(await job.collect(stand as unknown as HelperApi), 0, undefined, previous);
-      const plain = Buffer.concat(snapshot.parts(false)).toString();
-      assert.equal(zlib.gunzipSync(Buffer.concat(await snapshot.gzip(false))).toString(), plain);
-      assert.match(plain, new RegExp(`device="d1",stat="tx_errors",queue=""} ${i >= 2 ? 7 : 6}\\n`));
-      counts.push([snapshot.segmentsCompressed, snapshot.segmentsReused]);
-      previous = snapshot;
-    }
-    assert.deepEqual(counts, [
-      [2, 0],
-      [0, 2],
-      [1, 1],
-      [0, 2],
-    ]);
-  });
+  // As the runner does it (the last snapshot released after the cycle, so last cycle's bytes are copied
+  // for an unchanged device), and released before (its buffer may be rewritten: lines rendered anew).
+  for (const releaseFirst of [false, true]) {
+    it(`reuses the member of a device whose values repeat, and compresses one whose values moved (last snapshot released ${releaseFirst ? 'before' : 'after'} the cycle)`, async () => {
+      const stand = new ValuesHelper();
+      const job = new EthtoolCollector(
+        '* * * * * *',
+        { devices: new DeviceFilter(new Pattern('^d'), undefined) },
+        winston.createLogger({ silent: true }),
+      );
+      const counts: number[][] = [];
+      let previous: Snapshot | undefined;
+      for (let i = 0; i < 5; i++) {
+        if (i === 2) stand.values.set('d1', [4, 5, 7]);
+        if (releaseFirst) previous?.release();
+        const families = await job.collect(stand as unknown as HelperApi);
+        if (!releaseFirst) previous?.release();
+        const snapshot = new Snapshot(families, 0, undefined, previous);
+        const plain = Buffer.concat(snapshot.parts(false)).toString();
+        assert.equal(zlib.gunzipSync(Buffer.concat(await snapshot.gzip(false))).toString(), plain);
+        const expected = (device: string, values: number[]) =>
+          mapStatNames(NAMES)
+            .map(
+              (label, k) =>
+                `ethtrack_nic_stat{device="${device}",stat="${label.stat}",queue="${label.queue}"} ${values[k]}\n`,
+            )
+            .join('');
+        assert.ok(
+          plain.includes(expected('d0', [1, 2, 3]) + expected('d1', i >= 2 ? [4, 5, 7] : [4, 5, 6])),
+          `cycle ${i + 1}:\n${plain}`,
+        );
+        counts.push([snapshot.segmentsCompressed, snapshot.segmentsReused]);
+        previous = snapshot;
+      }
+      assert.deepEqual(counts, [
+        [2, 0],
+        [0, 2],
+        [1, 1],
+        [0, 2],
+        [0, 2],
+      ]);
+    });
+  }
 });
