@@ -5,11 +5,10 @@ import http from 'node:http';
 import https from 'node:https';
 import type net from 'node:net';
 import type { AddressInfo } from 'node:net';
-import zlib from 'node:zlib';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Runner } from '../collectors/runner';
+import { combine, crcOf, deflatePiece, gzipFrame } from '../exposition/gzip-splice';
 import type { SelfMetrics } from '../exposition/self-metrics';
-import { GZIP_OPTIONS } from '../exposition/snapshot';
 import type { ListenAddress } from '../flags';
 import type { Logger } from '../logger';
 import type { BasicAuth } from './basic-auth';
@@ -22,7 +21,8 @@ import type { WebConfig } from './web-config';
 export const TEXT_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 export const OPENMETRICS_CONTENT_TYPE = 'application/openmetrics-text; version=1.0.0; charset=utf-8';
 const OPENMETRICS_EOF = Buffer.from('# EOF\n');
-const OPENMETRICS_EOF_GZIP = zlib.gzipSync(OPENMETRICS_EOF);
+const OPENMETRICS_EOF_PIECE = deflatePiece(OPENMETRICS_EOF);
+const OPENMETRICS_EOF_CRC = crcOf([OPENMETRICS_EOF]);
 
 export interface HttpDeps {
   runner: Runner;
@@ -118,12 +118,26 @@ export function createApp(deps: HttpDeps): express.Express {
       for (const snapshot of snapshots) snapshot.release();
     });
     const self = Buffer.from(await deps.metrics.render(openMetrics));
-    const parts: Buffer[] = [gzip ? zlib.gzipSync(self, GZIP_OPTIONS) : self];
-    for (const snapshot of snapshots) {
-      if (gzip) parts.push(...(await snapshot.gzip(openMetrics)));
-      else parts.push(...snapshot.parts(openMetrics));
+    let parts: Buffer[];
+    if (gzip) {
+      // One gzip member: the snapshots' pieces are compressed once per cycle, only the self-metrics per scrape.
+      const pieces = [deflatePiece(self)];
+      let crc = crcOf([self]);
+      for (const snapshot of snapshots) {
+        const zipped = await snapshot.gzip(openMetrics);
+        pieces.push(...zipped.pieces);
+        crc = combine(crc, zipped.crc);
+      }
+      if (openMetrics) {
+        pieces.push(OPENMETRICS_EOF_PIECE);
+        crc = combine(crc, OPENMETRICS_EOF_CRC);
+      }
+      parts = gzipFrame(pieces, crc);
+    } else {
+      parts = [self];
+      for (const snapshot of snapshots) parts.push(...snapshot.parts(openMetrics));
+      if (openMetrics) parts.push(OPENMETRICS_EOF);
     }
-    if (openMetrics) parts.push(gzip ? OPENMETRICS_EOF_GZIP : OPENMETRICS_EOF);
     res.setHeader('Content-Type', openMetrics ? OPENMETRICS_CONTENT_TYPE : TEXT_CONTENT_TYPE);
     res.setHeader('Vary', 'Accept, Accept-Encoding');
     if (gzip) res.setHeader('Content-Encoding', 'gzip');

@@ -32,7 +32,7 @@ function cycleBuffer(
 
 async function both(snapshot: Snapshot): Promise<{ plain: string; unzipped: string }> {
   const plain = Buffer.concat(snapshot.parts(false)).toString();
-  const unzipped = zlib.gunzipSync(Buffer.concat(await snapshot.gzip(false))).toString();
+  const unzipped = zlib.gunzipSync(await snapshot.gzipped(false)).toString();
   return { plain, unzipped };
 }
 

@@ -138,6 +138,21 @@ describe('endpoints', () => {
     const text = zlib.gunzipSync(raw).toString();
     const nicLines = (body: string) => body.split('\n').filter((line) => line.startsWith('ethtrack_nic_'));
     assert.deepEqual(nicLines(text), nicLines(plain.body));
+    // One gzip member: curl and gzip(1) read the whole body, not just a first member.
+    const members = spawnSync('gzip', ['-dc'], { input: raw, maxBuffer: 64 * 1024 * 1024 });
+    assert.equal(members.status, 0, String(members.stderr));
+    assert.deepEqual(nicLines(members.stdout.toString()), nicLines(plain.body));
+    for (const accept of ['text/plain', 'application/openmetrics-text; version=1.0.0']) {
+      const curl = spawnSync(
+        'curl',
+        ['-sS', '--compressed', '-H', `Accept: ${accept}`, `http://127.0.0.1:${exporter.httpPort}/metrics`],
+        { maxBuffer: 64 * 1024 * 1024 },
+      );
+      assert.equal(curl.status, 0, `curl --compressed (${accept}): ${curl.stderr}`);
+      const body = curl.stdout.toString();
+      assert.deepEqual(nicLines(body), nicLines(plain.body));
+      if (accept !== 'text/plain') assert.ok(body.endsWith('# EOF\n'), 'the whole OpenMetrics body, up to # EOF');
+    }
   });
 
   it('answers grpc.health.v1 Check for the overall, helper and collector services', async () => {

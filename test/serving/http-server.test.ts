@@ -8,9 +8,9 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
-import zlib from 'node:zlib';
 import bcrypt from 'bcryptjs';
 import type { Runner } from '../../src/collectors/runner';
+import { crcOf, deflatePiece } from '../../src/exposition/gzip-splice';
 import { SelfMetrics } from '../../src/exposition/self-metrics';
 import { createLogger } from '../../src/logger';
 import { BasicAuth } from '../../src/serving/basic-auth';
@@ -54,7 +54,8 @@ describe('--web.max-requests (runner stand-in holding a scrape in flight)', () =
       parts: () => [Buffer.from('x 1\n')],
       gzip: async () => {
         await held;
-        return [zlib.gzipSync('x 1\n')];
+        const line = Buffer.from('x 1\n');
+        return { pieces: [deflatePiece(line)], crc: crcOf([line]) };
       },
     };
     const metrics = new SelfMetrics();

@@ -13,8 +13,8 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import zlib from 'node:zlib';
 import type { Runner } from '../../src/collectors/runner';
+import { crcOf, deflatePiece } from '../../src/exposition/gzip-splice';
 import { SelfMetrics } from '../../src/exposition/self-metrics';
 import type { Snapshot as RealSnapshot } from '../../src/exposition/snapshot';
 import { createLogger } from '../../src/logger';
@@ -32,7 +32,7 @@ const bigSnapshot: Snapshot = {
   retain: () => undefined,
   release: () => undefined,
   parts: () => [PAGE],
-  gzip: async () => [zlib.gzipSync(PAGE)],
+  gzip: async () => ({ pieces: [deflatePiece(PAGE)], crc: crcOf([PAGE]) }),
 };
 
 function start(
@@ -180,7 +180,8 @@ describe('a scrape in progress under TLS (compression held by the test)', () => 
       gzip: async () => {
         arrived();
         await held;
-        return [zlib.gzipSync('x 1\n')];
+        const line = Buffer.from('x 1\n');
+        return { pieces: [deflatePiece(line)], crc: crcOf([line]) };
       },
     };
     const server = await start(snapshot, { maxRequests: 0, maxConnections: 1, web });
