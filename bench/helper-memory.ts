@@ -50,9 +50,13 @@ function mappingsOf(pid: number): Mapping[] {
   return [...byName.values()].sort((a, b) => b.rss - a.rss);
 }
 
-function threadsOf(pid: number): number {
+/** Thread count and VmHWM (the kernel's own resident high-water mark, which catches peaks between samples). */
+function statusOf(pid: number): { threads: number; hwm: number } {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/^Threads:\s+(\d+)/m.exec(status)?.[1] ?? 0);
+  return {
+    threads: Number(/^Threads:\s+(\d+)/m.exec(status)?.[1] ?? 0),
+    hwm: Number(/^VmHWM:\s+(\d+) kB/m.exec(status)?.[1] ?? 0) * 1024,
+  };
 }
 
 async function measure(ns: Netns, helper: string): Promise<void> {
@@ -80,9 +84,10 @@ async function measure(ns: Netns, helper: string): Promise<void> {
       readings.push(mb(now.rss));
       await sleep(INTERVAL_MS);
     }
+    const status = statusOf(pid);
     console.log(`\n${helper}`);
     console.log(
-      `  peak: rss ${mb(peak.rss)}, anon ${mb(peak.anon)}; threads ${threadsOf(pid)}; samples on the last page ${samples}`,
+      `  peak: rss ${mb(peak.rss)}, anon ${mb(peak.anon)}; VmHWM ${mb(status.hwm)}; threads ${status.threads}; samples on the last page ${samples}`,
     );
     console.log(`  rss every 5 s: ${readings.join(' ')}`);
     if (process.env.BENCH_SMAPS_TO) fs.writeFileSync(process.env.BENCH_SMAPS_TO, fs.readFileSync(`/proc/${pid}/smaps`));
