@@ -56,7 +56,8 @@ int rpc_send(struct rpc_ctx *ctx, const ProtobufCMessage *msg);
 void rpc_after_reply(struct rpc_ctx *ctx, void (*fn)(void));
 
 /* A unary handler returns its reply, which stays owned by the handler and
- * valid until its next call (handlers reuse their buffers), or NULL after
+ * valid until it is packed: until the handler's next call (handlers reuse
+ * their buffers), or until its rpc_after_reply() fn runs. NULL after
  * rpc_fail(). */
 typedef const ProtobufCMessage *(*rpc_unary_fn)(struct rpc_ctx *ctx, const uint8_t *req,
 						  size_t len);
