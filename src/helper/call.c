@@ -62,9 +62,12 @@ static void arena_free(void *unused, void *p)
 	(void)p;
 }
 
-/* Releases everything; storage stays at the high-water mark of one call. */
+static void reply_trim(void);
+
+/* Releases everything; the arena stays at the high-water mark of one call. */
 void call_release(void)
 {
+	reply_trim();
 	size_t need = arena.used + arena.overflow;
 	while (arena.chunks) {
 		struct arena_chunk *next = arena.chunks->next;
@@ -90,11 +93,16 @@ static ProtobufCAllocator arena_allocator = { .alloc = arena_alloc, .free = aren
  * gRPC to free and a new one replaces it.
  * It is not kept at its high-water mark: a reply that carries every stat
  * name (the first GetEthtoolStats of a client, ~1.8 MB on 128 devices) is
- * far larger than the values-only replies after it, and a buffer more than
- * twice the reply it packs shrinks to fit (large buffers are mmapped, see
- * main.c, so the pages go back to the kernel). */
+ * far larger than the values-only replies after it. A buffer over
+ * REPLY_RETAIN_BYTES is freed when its call ends, so it is not still held
+ * while the next handler builds its reply, and a buffer more than twice the
+ * reply it packs shrinks to fit (large buffers are mmapped, see main.c, so
+ * the pages go back to the kernel). */
 
 #define REPLY_KEEP_BYTES (64 * 1024) /* never worth shrinking below */
+/* More than a values-only stats reply of a large host (~0.5 MB for 74,000
+ * stats with busy counters); what is larger is rare enough to allocate. */
+#define REPLY_RETAIN_BYTES (1024 * 1024)
 
 struct reply_buffer {
 	atomic_int refs;
@@ -109,6 +117,15 @@ static void reply_unref(void *p)
 	struct reply_buffer *buf = p;
 	if (atomic_fetch_sub(&buf->refs, 1) == 1)
 		free(buf);
+}
+
+/* Once gRPC has let go of it (the call is over), a large buffer is freed. */
+static void reply_trim(void)
+{
+	if (reply_buf && reply_buf->cap > REPLY_RETAIN_BYTES && atomic_load(&reply_buf->refs) == 1) {
+		reply_unref(reply_buf);
+		reply_buf = NULL;
+	}
 }
 
 static grpc_byte_buffer *pack_message(const ProtobufCMessage *msg)
