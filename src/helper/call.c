@@ -62,9 +62,12 @@ static void arena_free(void *unused, void *p)
 	(void)p;
 }
 
-/* Releases everything; storage stays at the high-water mark of one call. */
+static void reply_trim(void);
+
+/* Releases everything; the arena stays at the high-water mark of one call. */
 void call_release(void)
 {
+	reply_trim();
 	size_t need = arena.used + arena.overflow;
 	while (arena.chunks) {
 		struct arena_chunk *next = arena.chunks->next;
@@ -87,7 +90,19 @@ static ProtobufCAllocator arena_allocator = { .alloc = arena_alloc, .free = aren
 /* ---- the reply buffer: one, reused, handed to gRPC without a copy.
  * gRPC holds a reference until the bytes are written; if it still does when
  * the next reply is packed (a cancelled call, say), that buffer is left to
- * gRPC to free and a new one replaces it. */
+ * gRPC to free and a new one replaces it.
+ * It is not kept at its high-water mark: a reply that carries every stat
+ * name (the first GetEthtoolStats of a client, ~1.8 MB on 128 devices) is
+ * far larger than the values-only replies after it. A buffer over
+ * REPLY_RETAIN_BYTES is freed when its call ends, so it is not still held
+ * while the next handler builds its reply, and a buffer more than twice the
+ * reply it packs shrinks to fit (large buffers are mmapped, see main.c, so
+ * the pages go back to the kernel). */
+
+#define REPLY_KEEP_BYTES (64 * 1024) /* never worth shrinking below */
+/* More than a values-only stats reply of a large host (~0.5 MB for 74,000
+ * stats with busy counters); what is larger is rare enough to allocate. */
+#define REPLY_RETAIN_BYTES (1024 * 1024)
 
 struct reply_buffer {
 	atomic_int refs;
@@ -104,12 +119,22 @@ static void reply_unref(void *p)
 		free(buf);
 }
 
+/* Once gRPC has let go of it (the call is over), a large buffer is freed. */
+static void reply_trim(void)
+{
+	if (reply_buf && reply_buf->cap > REPLY_RETAIN_BYTES && atomic_load(&reply_buf->refs) == 1) {
+		reply_unref(reply_buf);
+		reply_buf = NULL;
+	}
+}
+
 static grpc_byte_buffer *pack_message(const ProtobufCMessage *msg)
 {
 	size_t len = protobuf_c_message_get_packed_size(msg);
 	bool ours = reply_buf && atomic_load(&reply_buf->refs) == 1;
-	if (!ours || reply_buf->cap < len) {
-		size_t cap = reply_buf && reply_buf->cap > len ? reply_buf->cap : len;
+	bool oversized = ours && reply_buf->cap > REPLY_KEEP_BYTES && reply_buf->cap / 2 > len;
+	if (!ours || reply_buf->cap < len || oversized) {
+		size_t cap = reply_buf && reply_buf->cap > len && !oversized ? reply_buf->cap : len;
 		struct reply_buffer *buf;
 		if (ours) {
 			buf = realloc(reply_buf, sizeof(*buf) + cap);
@@ -156,6 +181,11 @@ ProtobufCAllocator *rpc_allocator(struct rpc_ctx *ctx)
 {
 	(void)ctx;
 	return &arena_allocator;
+}
+
+void rpc_after_reply(struct rpc_ctx *ctx, void (*fn)(void))
+{
+	ctx->after_reply = fn;
 }
 
 int64_t rpc_deadline_ms(const struct rpc_ctx *ctx)
@@ -231,6 +261,10 @@ void call_finish(struct rpc_ctx *ctx, const ProtobufCMessage *reply)
 		if (!bb)
 			rpc_fail(ctx, RPC_RESOURCE_EXHAUSTED, "out of memory packing the reply");
 	}
+	/* The packed bytes are all gRPC needs: the handler's storage may go. */
+	if (ctx->after_reply)
+		ctx->after_reply();
+	ctx->after_reply = NULL;
 	if (!ctx->metadata_sent)
 		ops[n++].op = GRPC_OP_SEND_INITIAL_METADATA;
 	if (bb) {

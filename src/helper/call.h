@@ -20,6 +20,7 @@ struct rpc_ctx {
 	bool client_gone;
 	bool failed;
 	enum rpc_code code;
+	void (*after_reply)(void); /* rpc_after_reply() */
 	char message[512];
 };
 

@@ -1,10 +1,13 @@
 /* ListInterfaces: every interface with its driver info, stat count and
- * link settings, read over SIOCETHTOOL. The reply's slots are kept at their
- * high-water mark across calls. */
+ * link settings, read over SIOCETHTOOL. The reply's slots (~1.8 KB an
+ * interface, mostly link mode masks) are freed once the reply is packed
+ * when they hold more than SLOTS_KEEP_BYTES, so a host with many interfaces
+ * does not keep them between calls. */
 #include <errno.h>
 #include <net/if.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ethtrack/helper/v1/helper.pb-c.h"
@@ -13,6 +16,7 @@
 
 /* link_mode_masks_nwords is an s8. */
 #define MODE_WORDS_MAX 127
+#define SLOTS_KEEP_BYTES (128 * 1024)
 
 struct interface_slot {
 	Ethtrack__Helper__V1__Interface msg;
@@ -30,6 +34,16 @@ static struct {
 	Ethtrack__Helper__V1__Interface **ptrs;
 	size_t cap_slots, cap_ptrs;
 } interfaces_reply = { .msg = ETHTRACK__HELPER__V1__LIST_INTERFACES_REPLY__INIT };
+
+static void release_slots(void)
+{
+	if (interfaces_reply.cap_slots * sizeof(*interfaces_reply.slots) <= SLOTS_KEEP_BYTES)
+		return;
+	free(interfaces_reply.slots);
+	interfaces_reply.slots = NULL;
+	interfaces_reply.cap_slots = 0;
+	interfaces_reply.msg.n_interfaces = 0;
+}
 
 #define COPY_FIELD(dst, src)                                                          \
 	do {                                                                          \
@@ -114,6 +128,7 @@ const ProtobufCMessage *ethtool_list_interfaces(struct rpc_ctx *ctx, const uint8
 		rpc_fail(ctx, RPC_INVALID_ARGUMENT, "malformed request");
 		return NULL;
 	}
+	rpc_after_reply(ctx, release_slots);
 	struct if_nameindex *names = if_nameindex();
 	if (!names) {
 		rpc_fail(ctx, RPC_INTERNAL, "listing interfaces: %s", strerror(errno));

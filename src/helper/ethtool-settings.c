@@ -5,10 +5,13 @@
  * One dump per kind, not one request per device and kind: the kernel skips
  * devices whose driver lacks the kind (EOPNOTSUPP) inside a dump, so
  * unsupported kinds cost nothing and need no per-device cache here; the
- * service logs, once per device, what a device lacks. The reply's slots are
- * kept at their high-water mark across calls. */
+ * service logs, once per device, what a device lacks. The reply's slots
+ * (~13 KB a device) are freed once the reply is packed when they hold more
+ * than SLOTS_KEEP_BYTES: on a host with many devices that is most of the
+ * helper's memory between calls, and the call comes only every few cycles. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ethtrack/helper/v1/helper.pb-c.h"
@@ -18,6 +21,7 @@
 
 #define LANES_MAX 8
 #define FEC_ARRAY_MAX (1 + LANES_MAX) /* the total, then per lane */
+#define SLOTS_KEEP_BYTES (128 * 1024)
 
 struct settings_slot {
 	Ethtrack__Helper__V1__DeviceSettings msg;
@@ -42,6 +46,16 @@ static struct {
 } reply = { .msg = ETHTRACK__HELPER__V1__ETHTOOL_SETTINGS_REPLY__INIT };
 
 static uint8_t rx[ETHNL_RX_BYTES] __attribute__((aligned(8)));
+
+static void release_slots(void)
+{
+	if (reply.cap_slots * sizeof(*reply.slots) <= SLOTS_KEEP_BYTES)
+		return;
+	free(reply.slots);
+	reply.slots = NULL;
+	reply.cap_slots = 0;
+	reply.n = 0;
+}
 
 #define PAIRS(slot, field) \
 	((slot)->p_##field = (struct pairs32){ (slot)->field, 0, sizeof((slot)->field) / 4 })
@@ -303,6 +317,7 @@ const ProtobufCMessage *ethtool_get_settings(struct rpc_ctx *ctx, const uint8_t 
 	}
 	reply.n = 0;
 	reply.msg.n_errors = 0;
+	rpc_after_reply(ctx, release_slots);
 	for (size_t i = 0; i < N_ELEMS(kinds); i++) {
 		if (!wanted[i])
 			continue;

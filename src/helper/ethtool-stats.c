@@ -1,9 +1,10 @@
 /* GetEthtoolStats: the stats of named interfaces over SIOCETHTOOL.
  *
  * Memory does not grow with cycles: the stat names of each interface are
- * cached and re-read only when its stat count or driver changes, and the
- * stats are read straight into one values array that every reply shares,
- * kept at its high-water mark, as are the reply messages themselves. */
+ * cached and re-read only when its stat count or driver changes (devices
+ * with identical names share one copy, ethtool-names.c), and the stats are
+ * read straight into one values array that every reply shares, kept at its
+ * high-water mark, as are the reply messages themselves. */
 #include <errno.h>
 #include <net/if.h>
 #include <stdbool.h>
@@ -13,6 +14,7 @@
 #include <time.h>
 
 #include "ethtrack/helper/v1/helper.pb-c.h"
+#include "ethtool-names.h"
 #include "ethtool.h"
 #include "rpc.h"
 
@@ -38,8 +40,7 @@ struct names_entry {
 	uint32_t count;
 	uint64_t generation;
 	uint64_t last_call;
-	/* count pointers, then the NUL-terminated strings: one allocation. */
-	char **names;
+	struct names_set *set; /* count names, maybe shared with other devices */
 };
 
 static struct {
@@ -48,10 +49,6 @@ static struct {
 	size_t hint; /* queries usually come in the same order each cycle */
 	uint64_t generation;
 	uint64_t calls;
-	/* Name blocks replaced or evicted during a call; the reply may still
-	 * point into them, so they are freed when the next call starts. */
-	char ***retired;
-	size_t n_retired, cap_retired;
 	struct ethtool_gstrings *gstrings;
 	size_t gstrings_cap;
 } names_cache;
@@ -68,21 +65,10 @@ static struct names_entry *cache_find(const char *ifname)
 	return NULL;
 }
 
-static void retire(char **names)
-{
-	if (!names)
-		return;
-	if (grow(&names_cache.retired, &names_cache.cap_retired, names_cache.n_retired + 1,
-		 sizeof(*names_cache.retired)) < 0) {
-		/* Cannot defer: leaking is safer than a dangling reply. */
-		return;
-	}
-	names_cache.retired[names_cache.n_retired++] = names;
-}
-
 static void cache_evict(struct names_entry *e)
 {
-	retire(e->names);
+	/* Sets let go during a call stay readable until the next one starts. */
+	names_set_put(e->set);
 	*e = names_cache.entries[--names_cache.n];
 }
 
@@ -119,17 +105,11 @@ static int read_names(struct names_entry *e, uint32_t count, const char *driver)
 	if (gs->len != count)
 		return -EAGAIN; /* the count changed under us; the next cycle retries */
 
-	char **names = malloc(count * (sizeof(char *) + ETH_GSTRING_LEN + 1));
-	if (!names)
+	struct names_set *set = names_set_get((const char *)gs->data, count);
+	if (!set)
 		return -ENOMEM;
-	char *text = (char *)(names + count);
-	for (uint32_t i = 0; i < count; i++) {
-		names[i] = text + (size_t)i * (ETH_GSTRING_LEN + 1);
-		memcpy(names[i], gs->data + (size_t)i * ETH_GSTRING_LEN, ETH_GSTRING_LEN);
-		names[i][ETH_GSTRING_LEN] = '\0';
-	}
-	retire(e->names);
-	e->names = names;
+	names_set_put(e->set);
+	e->set = set;
 	e->count = count;
 	snprintf(e->driver, sizeof(e->driver), "%s", driver);
 	if (names_cache.generation == 0) {
@@ -241,7 +221,7 @@ static int read_stats(const Ethtrack__Helper__V1__StatsQuery *q, struct stats_sl
 	m->generation = e->generation;
 	if (q->known_generation != e->generation) {
 		m->n_names = e->count;
-		m->names = e->names;
+		m->names = names_set_names(e->set);
 	}
 	m->n_values = (size_t)count;
 	slot->values_at = *used + 1;
@@ -304,9 +284,7 @@ const ProtobufCMessage *ethtool_get_stats(struct rpc_ctx *ctx, const uint8_t *re
 	}
 
 	/* The previous reply has been sent: what it pointed into can go. */
-	for (size_t i = 0; i < names_cache.n_retired; i++)
-		free(names_cache.retired[i]);
-	names_cache.n_retired = 0;
+	names_sets_reap();
 	names_cache.calls++;
 
 	size_t used = 0;

@@ -50,8 +50,14 @@ int64_t rpc_deadline_ms(const struct rpc_ctx *ctx);
  * client is gone (the handler should stop). */
 int rpc_send(struct rpc_ctx *ctx, const ProtobufCMessage *msg);
 
+/* Runs fn once the call's reply has been packed for sending (or the call
+ * failed): a handler whose reply is large can give its storage back to the
+ * kernel then instead of holding it until its next call. One per call. */
+void rpc_after_reply(struct rpc_ctx *ctx, void (*fn)(void));
+
 /* A unary handler returns its reply, which stays owned by the handler and
- * valid until its next call (handlers reuse their buffers), or NULL after
+ * valid until it is packed: until the handler's next call (handlers reuse
+ * their buffers), or until its rpc_after_reply() fn runs. NULL after
  * rpc_fail(). */
 typedef const ProtobufCMessage *(*rpc_unary_fn)(struct rpc_ctx *ctx, const uint8_t *req,
 						  size_t len);

@@ -36,6 +36,10 @@ ProtobufCAllocator *rpc_allocator(struct rpc_ctx *ctx)
 {
 	abort();
 }
+void rpc_after_reply(struct rpc_ctx *ctx, void (*fn)(void))
+{
+	abort();
+}
 
 static uint8_t in[1 << 20];
 static uint8_t msg[NLMSG_HDRLEN + GENL_HDRLEN + 65536] __attribute__((aligned(8)));

@@ -50,8 +50,16 @@ void net_admin_lower(void)
 struct rpc_ctx {
 	bool failed;
 	enum rpc_code code;
+	void (*after_reply)(void);
 	char message[512];
 };
+
+/* Run after the reply is packed, as call.c does, so a reply that still
+ * points into what it released shows up as use-after-free next time. */
+void rpc_after_reply(struct rpc_ctx *ctx, void (*fn)(void))
+{
+	ctx->after_reply = fn;
+}
 
 void rpc_fail(struct rpc_ctx *ctx, enum rpc_code code, const char *fmt, ...)
 {
@@ -227,6 +235,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		if (reply)
 			pack(reply);
+		if (ctx.after_reply)
+			ctx.after_reply();
 	} else {
 		rpcs[which].stream(&ctx, req, len);
 	}
