@@ -24,7 +24,7 @@ async function main(): Promise<void> {
     const start = process.hrtime.bigint();
     const used = process.cpuUsage();
     const families = await collector.collect();
-    snapshot?.release();
+    snapshot?.retire();
     snapshot = new Snapshot(families, Date.now());
     const spent = process.cpuUsage(used);
     // The first cycle reads every device's topology: reported apart.

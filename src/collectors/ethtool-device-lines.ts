@@ -87,8 +87,17 @@ export function writeDeviceLines(
   let written = 0;
   let dropped = 0;
   const prior = names.lastBuffer;
-  // Last cycle's bytes, while they are intact: in another buffer, not rewritten since (its cycle is still the last).
-  if (same && prior && prior !== body && prior.cycle === options.previousCycle) {
+  if (
+    same &&
+    prior === body &&
+    body.previousContent === options.previousCycle &&
+    !body.grown &&
+    names.lastStart === start
+  ) {
+    // Last cycle's bytes are where this device's lines go, in this very buffer: left in place.
+    body.keepLines(names.lastEnd, names.lastLines);
+  } else if (same && prior && prior !== body && prior.cycle === options.previousCycle) {
+    // Last cycle's bytes, intact in another buffer (not rewritten since: its cycle is still the last): copied.
     body.copyLines(prior, names.lastStart, names.lastEnd, names.lastLines);
   } else {
     let seen: Uint8Array | undefined;

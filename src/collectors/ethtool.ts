@@ -307,6 +307,7 @@ export class EthtoolCollector implements Collector {
       dropped += lines.dropped;
     }
     this.lastWritten = this.cycle;
+    body.contentCycle = this.cycle;
     if (this.suffixCache.size > this.names.size) this.pruneSuffixes();
     const families = [{ meta: NIC.stat, body }, ...listed.families, ...netlink];
     if (maxSeries > 0) {

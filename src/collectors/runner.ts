@@ -136,7 +136,7 @@ export class Runner extends EventEmitter {
       const result = await this.collect(job);
       const now = Date.now();
       const previous = scheduled.snapshot;
-      previous?.release();
+      previous?.retire();
       scheduled.snapshot = new Snapshot(
         isNoData(result) ? [] : result,
         now,

@@ -103,7 +103,7 @@ export function combine(a: Crc, b: Crc): Crc {
 /** gzip header: deflate, no name or extra fields, no time, unknown OS. */
 const HEADER = Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0, 0, 0, 0, 0x00, 0xff]);
 /** An empty final block with fixed codes: BFINAL 1, BTYPE 01, end-of-block. */
-const FINAL_BLOCK = Buffer.from([0x03, 0x00]);
+export const FINAL_BLOCK = Buffer.from([0x03, 0x00]);
 
 /** The pieces framed as one gzip member, whose uncompressed bytes have `crc`. */
 export function gzipFrame(pieces: readonly Buffer[], crc: Crc): Buffer[] {

@@ -3,8 +3,18 @@
 // A family written in segments is compressed a member per segment, and what
 // did not change since the last cycle is not compressed again.
 
+import zlib from 'node:zlib';
 import { familyHeader, type MetricMeta, type RenderedFamily } from './family';
-import { type Crc, crcOf, deflatePiece, deflatePieceAsync, gzipFrame } from './gzip-splice';
+import {
+  type Crc,
+  combine,
+  crcOf,
+  deflatePiece,
+  deflatePieceAsync,
+  EMPTY_CRC,
+  FINAL_BLOCK,
+  gzipFrame,
+} from './gzip-splice';
 import type { TextBuffer } from './text-buffer';
 
 /** Runs work the snapshot does for its collector (compression), so its CPU can be charged to it. */
@@ -12,6 +22,18 @@ export type ChargeWork = <T>(work: () => Promise<T>) => Promise<T>;
 
 /** Compressed pieces of the family headers, which only change with the metric's name and help. */
 const headerPieces = new Map<string, Buffer>();
+
+/** CRCs of the family headers, computed once each. */
+const headerCrcs = new WeakMap<Buffer, Crc>();
+
+function headerCrc(header: Buffer): Crc {
+  let crc = headerCrcs.get(header);
+  if (!crc) {
+    crc = crcOf([header]);
+    headerCrcs.set(header, crc);
+  }
+  return crc;
+}
 
 function headerPiece(header: Buffer): Buffer {
   const key = header.toString('latin1');
@@ -54,17 +76,21 @@ interface Chunk {
   meta: MetricMeta;
   text: Buffer;
   openMetrics: Buffer;
-  body: Buffer;
+  /** The sample lines; undefined once dropped for a gzip-only snapshot (inflated again if asked for). */
+  body: Buffer | undefined;
+  /** The body's CRC-32, once compressed. */
+  bodyCrc?: Crc;
   /** A segmented body (TextBuffer.endSegment): one gzip member per segment. */
   segments?: Segment[];
   cycle: number;
   previousCycle: number;
 }
 
-/** A compressed segmented family: its members by segment key, and the writer's cycle they belong to. */
+/** A compressed family: its pieces, those of a segmented one by segment key, and the writer's cycle. */
 interface Members {
   cycle: number;
   byKey: Map<string, Buffer>;
+  pieces: Buffer[];
 }
 
 /**
@@ -87,6 +113,16 @@ export class Snapshot {
   private members: Map<MetricMeta, Members> | undefined;
   /** A scrape asked for this snapshot gzipped: the runner then compresses the next one within its cycle. */
   gzipAsked = false;
+  /**
+   * A scrape asked for this snapshot as text. When neither it nor the
+   * previous snapshot was, only gzip scrapers are around (Prometheus): once
+   * compressed, the snapshot lets go of its large text buffers, so the
+   * collector writes its next cycle into the same one instead of a second.
+   */
+  textAsked = false;
+  private readonly keepText: boolean;
+  /** The snapshot still holds its lent buffers (until retired, or dropped for gzip only). */
+  private holding = true;
   /** How many samples (series) the snapshot serves: one per line of the bodies, counted once here. */
   readonly series: number = 0;
   private crcText: Crc | undefined;
@@ -102,6 +138,8 @@ export class Snapshot {
     previous?: Snapshot,
   ) {
     this.reusable = previous?.members;
+    // With no history, keep the text: a first scrape may be plain.
+    this.keepText = previous === undefined || previous.textAsked;
     for (const family of families) {
       let body: Buffer;
       let lines: number;
@@ -129,26 +167,59 @@ export class Snapshot {
     }
   }
 
-  /** Holds the snapshot's buffers for a response still writing them. */
-  retain(): void {
+  /**
+   * Holds the snapshot's buffers for a response still writing them; returns
+   * what lets go of them. A gzip-only snapshot that dropped its text holds
+   * nothing a response writes, so it holds nothing back from the collector.
+   */
+  retain(): () => void {
+    if (!this.holding) return () => undefined;
+    this.hold();
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.release();
+    };
+  }
+
+  private hold(): void {
     for (const buffer of this.lent) buffer.holders++;
   }
 
-  release(): void {
+  private release(): void {
     for (const buffer of this.lent) buffer.holders--;
+  }
+
+  /** The snapshot is no longer served: it lets go of its buffers (once; responses still writing hold their own). */
+  retire(): void {
+    if (!this.holding) return;
+    this.holding = false;
+    this.release();
   }
 
   /** The rendered families in one format, as buffers to write in order. */
   parts(openMetrics: boolean): Buffer[] {
+    this.textAsked = true;
     const parts: Buffer[] = [];
-    for (const chunk of this.chunks) parts.push(openMetrics ? chunk.openMetrics : chunk.text, chunk.body);
+    for (const chunk of this.chunks) parts.push(openMetrics ? chunk.openMetrics : chunk.text, this.body(chunk));
     return parts;
+  }
+
+  /** A chunk's lines; a dropped body is inflated from its pieces (once, then kept for this snapshot). */
+  private body(chunk: Chunk): Buffer {
+    if (!chunk.body) {
+      const pieces = this.members?.get(chunk.meta)?.pieces ?? [];
+      chunk.body = zlib.inflateRawSync(Buffer.concat([...pieces, FINAL_BLOCK]));
+    }
+    return chunk.body;
   }
 
   /** A chunk's compressed pieces: one for a plain body, one per segment (reused where unchanged). */
   private compressChunk(chunk: Chunk, gzip: (bytes: Buffer) => Promise<Buffer>): Promise<Buffer[]> {
     const { segments } = chunk;
-    if (!segments) return gzip(chunk.body).then((member) => [member]);
+    const body = this.body(chunk);
+    if (!segments) return gzip(body).then((member) => [member]);
     const prior = this.reusable?.get(chunk.meta);
     const usable = prior !== undefined && chunk.previousCycle !== 0 && prior.cycle === chunk.previousCycle;
     return Promise.all(
@@ -159,7 +230,7 @@ export class Snapshot {
           return member;
         }
         this.segmentsCompressed++;
-        return gzip(chunk.body.subarray(segment.start, segment.end));
+        return gzip(body.subarray(segment.start, segment.end));
       }),
     );
   }
@@ -168,7 +239,7 @@ export class Snapshot {
   compress(): Promise<Buffer[][]> {
     if (!this.gzippedBodies) {
       // zlib reads the bodies from its threads: they must not be rewritten meanwhile.
-      this.retain();
+      this.hold();
       const gzip = limitedGzip();
       const compressed = this.charge(() =>
         Promise.all(this.chunks.map((chunk) => this.compressChunk(chunk, gzip))).finally(() => this.release()),
@@ -179,15 +250,15 @@ export class Snapshot {
           this.reusable = undefined;
           const members = new Map<MetricMeta, Members>();
           this.chunks.forEach((chunk, i) => {
-            const segments = chunk.segments;
-            if (!segments) return;
+            chunk.bodyCrc = crcOf([this.body(chunk)]);
             const byKey = new Map<string, Buffer>();
-            segments.forEach((segment, j) => {
+            chunk.segments?.forEach((segment, j) => {
               byKey.set(segment.key, bodies[i][j]);
             });
-            members.set(chunk.meta, { cycle: chunk.cycle, byKey });
+            members.set(chunk.meta, { cycle: chunk.cycle, byKey, pieces: bodies[i] });
           });
           this.members = members;
+          if (!this.keepText && !this.textAsked) this.dropText();
         },
         // A failure is not cached: the next scrape tries again.
         () => {
@@ -196,6 +267,13 @@ export class Snapshot {
       );
     }
     return this.gzippedBodies;
+  }
+
+  /** Lets go of the lent (large, reusable) text buffers: what a gzip-only snapshot serves is compressed. */
+  private dropText(): void {
+    if (!this.holding || this.lent.length === 0) return;
+    for (const chunk of this.chunks) if (chunk.segments) chunk.body = undefined;
+    this.retire();
   }
 
   /**
@@ -212,7 +290,11 @@ export class Snapshot {
     });
     let crc = openMetrics ? this.crcOpenMetrics : this.crcText;
     if (!crc) {
-      crc = crcOf(this.parts(openMetrics));
+      crc = EMPTY_CRC;
+      for (const chunk of this.chunks) {
+        crc = combine(crc, headerCrc(openMetrics ? chunk.openMetrics : chunk.text));
+        crc = combine(crc, chunk.bodyCrc ?? crcOf([this.body(chunk)]));
+      }
       if (openMetrics) this.crcOpenMetrics = crc;
       else this.crcText = crc;
     }

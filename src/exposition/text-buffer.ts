@@ -30,6 +30,15 @@ export class TextBuffer {
   /** The writer's number for this cycle, and for the cycle `segmentSame` compares with (0: none). */
   cycle = 0;
   previousCycle = 0;
+  /**
+   * The writer's cycle whose bytes the buffer holds (set when it is done),
+   * and what that was before the last reset: a reset keeps the bytes, so a
+   * writer may leave in place what would come out the same, as long as the
+   * buffer was not reallocated (`grown`) since.
+   */
+  contentCycle = 0;
+  previousContent = 0;
+  grown = false;
 
   constructor(initialBytes = 64 * 1024) {
     this.bytes = Buffer.allocUnsafeSlow(initialBytes);
@@ -42,6 +51,9 @@ export class TextBuffer {
   reset(): void {
     this.length = 0;
     this.lines = 0;
+    this.previousContent = this.contentCycle;
+    this.contentCycle = 0;
+    this.grown = false;
     this.segmentEnds.length = 0;
     this.segmentKeys.length = 0;
     this.segmentSame.length = 0;
@@ -60,6 +72,7 @@ export class TextBuffer {
   resize(capacity: number): void {
     this.bytes = Buffer.allocUnsafeSlow(capacity);
     this.length = 0;
+    this.contentCycle = 0;
   }
 
   private ensure(extra: number): void {
@@ -68,6 +81,7 @@ export class TextBuffer {
     const grown = Buffer.allocUnsafeSlow(Math.max(Math.ceil(this.bytes.length * 1.5), this.length + extra));
     this.bytes.copy(grown, 0, 0, this.length);
     this.bytes = grown;
+    this.grown = true;
   }
 
   /** Pre-encoded bytes (cached label prefixes). */
@@ -75,6 +89,12 @@ export class TextBuffer {
     this.ensure(bytes.length);
     this.bytes.set(bytes, this.length);
     this.length += bytes.length;
+  }
+
+  /** `lines` whole sample lines already in place at [length, end), as the writer left them before the reset. */
+  keepLines(end: number, lines: number): void {
+    this.length = end;
+    this.lines += lines;
   }
 
   /** `lines` whole sample lines copied from another buffer's bytes [start, end). */

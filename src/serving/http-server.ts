@@ -113,9 +113,9 @@ export function createApp(deps: HttpDeps): express.Express {
     deps.beforeScrape();
     const snapshots = deps.runner.snapshots();
     // The snapshots' buffers stay untouched until this response is done with them.
-    for (const snapshot of snapshots) snapshot.retain();
+    const held = snapshots.map((snapshot) => snapshot.retain());
     res.once('close', () => {
-      for (const snapshot of snapshots) snapshot.release();
+      for (const letGo of held) letGo();
     });
     const self = Buffer.from(await deps.metrics.render(openMetrics));
     let parts: Buffer[];

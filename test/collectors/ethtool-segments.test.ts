@@ -49,8 +49,9 @@ class ValuesHelper {
 }
 
 describe('ethtool collector segments when values change (helper test double)', () => {
-  // As the runner does it (the last snapshot released after the cycle, so last cycle's bytes are copied
-  // for an unchanged device), and released before (its buffer may be rewritten: lines rendered anew).
+  // As the runner does it (the last snapshot retired after the cycle, so last cycle's bytes are copied
+  // from its buffer for an unchanged device), and retired before (the pool hands back the same buffer:
+  // an unchanged device's lines are left in place).
   for (const releaseFirst of [false, true]) {
     it(`reuses the member of a device whose values repeat, and compresses one whose values moved (last snapshot released ${releaseFirst ? 'before' : 'after'} the cycle)`, async () => {
       const stand = new ValuesHelper();
@@ -63,9 +64,9 @@ describe('ethtool collector segments when values change (helper test double)', (
       let previous: Snapshot | undefined;
       for (let i = 0; i < 5; i++) {
         if (i === 2) stand.values.set('d1', [4, 5, 7]);
-        if (releaseFirst) previous?.release();
+        if (releaseFirst) previous?.retire();
         const families = await job.collect(stand as unknown as HelperApi);
-        if (!releaseFirst) previous?.release();
+        if (!releaseFirst) previous?.retire();
         const snapshot = new Snapshot(families, 0, undefined, previous);
         const plain = Buffer.concat(snapshot.parts(false)).toString();
         assert.equal(zlib.gunzipSync(await snapshot.gzipped(false)).toString(), plain);

@@ -99,3 +99,34 @@ describe('segmented snapshot compression', () => {
     assert.deepEqual([snapshot.segmentsCompressed, snapshot.segmentsReused], [2, 0]);
   });
 });
+
+describe('gzip-only snapshots', () => {
+  it('let go of their text buffers once compressed when no scrape asked for text, and inflate if one then does', async () => {
+    const first = new Snapshot([{ meta: NIC.stat, body: cycleBuffer({ a: 1, b: 2 }, {}, 1, 0) }], 0);
+    const expected = Buffer.concat(first.parts(false)).toString();
+    // First snapshot: no history, so it keeps its text; it was asked for text, so the next keeps it too.
+    await first.gzip(false);
+    const secondBuffer = cycleBuffer({ a: 1, b: 2 }, { a: true, b: true }, 2, 1);
+    const second = new Snapshot([{ meta: NIC.stat, body: secondBuffer }], 0, undefined, first);
+    await second.gzip(false);
+    assert.equal(secondBuffer.holders, 1, 'kept: the previous snapshot was asked for text');
+
+    // A third whose previous was only gzipped lets go of its buffer once compressed.
+    const thirdBuffer = cycleBuffer({ a: 1, b: 2 }, { a: true, b: true }, 3, 2);
+    const third = new Snapshot([{ meta: NIC.stat, body: thirdBuffer }], 0, undefined, second);
+    const zipped = zlib.gunzipSync(await third.gzipped(false)).toString();
+    assert.equal(thirdBuffer.holders, 0, 'dropped after compression');
+    assert.equal(zipped, expected);
+    // The collector may now rewrite the buffer: the snapshot's text comes from its pieces.
+    thirdBuffer.reset();
+    thirdBuffer.sample(Buffer.from('garbage{'), Buffer.from('x="y"} '), 1);
+    assert.equal(Buffer.concat(third.parts(false)).toString(), expected);
+    assert.equal(third.textAsked, true);
+    // A response retaining a dropped snapshot holds nothing back from the collector.
+    const letGo = third.retain();
+    assert.equal(thirdBuffer.holders, 0);
+    letGo();
+    third.retire();
+    assert.equal(thirdBuffer.holders, 0, 'retiring after dropping releases nothing twice');
+  });
+});

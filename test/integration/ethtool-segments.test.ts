@@ -61,7 +61,7 @@ describe('ethtool collector segments on real veths', () => {
     for (let i = 0; i < count; i++) {
       await between(i);
       const previous = snapshots.at(-1);
-      previous?.release();
+      previous?.retire();
       const snapshot = new Snapshot(await job.collect(client), Date.now(), undefined, previous);
       const plain = Buffer.concat(snapshot.parts(true)).toString();
       const unzipped = zlib.gunzipSync(await snapshot.gzipped(true)).toString();

@@ -49,8 +49,7 @@ describe('--web.max-requests (runner stand-in holding a scrape in flight)', () =
       release = resolve;
     });
     const snapshot = {
-      retain: () => undefined,
-      release: () => undefined,
+      retain: () => () => undefined,
       parts: () => [Buffer.from('x 1\n')],
       gzip: async () => {
         await held;

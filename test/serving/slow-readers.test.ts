@@ -26,11 +26,10 @@ const PAGE = Buffer.alloc(32 * 1024 * 1024, 'x 1\n');
 const logger = createLogger('error', 'logfmt');
 
 /** What the HTTP server uses of a snapshot; typed from the real one so a stand-in cannot drift. */
-type Snapshot = Pick<RealSnapshot, 'retain' | 'release' | 'parts' | 'gzip'>;
+type Snapshot = Pick<RealSnapshot, 'retain' | 'parts' | 'gzip'>;
 
 const bigSnapshot: Snapshot = {
-  retain: () => undefined,
-  release: () => undefined,
+  retain: () => () => undefined,
   parts: () => [PAGE],
   gzip: async () => ({ pieces: [deflatePiece(PAGE)], crc: crcOf([PAGE]) }),
 };
@@ -174,8 +173,7 @@ describe('a scrape in progress under TLS (compression held by the test)', () => 
       arrived = resolve;
     });
     const snapshot: Snapshot = {
-      retain: () => undefined,
-      release: () => undefined,
+      retain: () => () => undefined,
       parts: () => [Buffer.from('x 1\n')],
       gzip: async () => {
         arrived();
