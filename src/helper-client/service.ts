@@ -7,7 +7,18 @@
 // fromObject then encode; decode then toObject with the client's options.
 
 import type * as grpc from '@grpc/grpc-js';
-import { type INamespace, Root, type Type } from 'protobufjs/light';
+import {
+  converter,
+  decoder,
+  encoder,
+  type INamespace,
+  Namespace,
+  Reader,
+  Root,
+  Type,
+  util,
+  Writer,
+} from 'protobufjs/light';
 import { DESCRIPTOR } from './generated/descriptor';
 
 /** proto-loader's options the client used (longs as numbers, enums as names, defaults and empty arrays filled in). */
@@ -26,6 +37,45 @@ function deserializer(type: Type): (bytes: Buffer) => object {
   return (bytes) => type.toObject(type.decode(bytes), TO_OBJECT);
 }
 
+type Generated = 'encode' | 'decode' | 'fromObject' | 'toObject';
+type GeneratedFunction = (this: Type, ...args: unknown[]) => unknown;
+
+/**
+ * protobufjs's Type.setup() generates five functions for a message type on
+ * its first use (encode, decode, verify, fromObject, toObject) and compiles
+ * each. The client needs fromObject and encode of requests and decode and
+ * toObject of replies (and of the messages inside them), never verify: each
+ * is generated on its own first call instead, with the arguments setup()
+ * gives it. About half the code generation of the first cycles. (setup()
+ * also wraps google.protobuf types, which proto/ does not use.)
+ */
+function generateOnDemand(type: Type): void {
+  let types: unknown[] | undefined;
+  const fieldTypes = () => {
+    types ??= type.fieldsArray.map((field) => field.resolve().resolvedType);
+    return types;
+  };
+  const onDemand = (name: Generated, generate: () => GeneratedFunction) => {
+    const stub = function (this: Type, ...args: unknown[]) {
+      const generated = generate();
+      Object.assign(type, { [name]: generated });
+      return generated.apply(this, args);
+    };
+    Object.assign(type, { [name]: stub });
+  };
+  onDemand('encode', () => encoder(type)({ Writer, types: fieldTypes(), util }) as GeneratedFunction);
+  onDemand('decode', () => decoder(type)({ Reader, types: fieldTypes(), util }) as GeneratedFunction);
+  onDemand('fromObject', () => converter.fromObject(type)({ types: fieldTypes(), util }) as GeneratedFunction);
+  onDemand('toObject', () => converter.toObject(type)({ types: fieldTypes(), util }) as GeneratedFunction);
+}
+
+function everyType(namespace: Namespace, visit: (type: Type) => void): void {
+  for (const nested of namespace.nestedArray) {
+    if (nested instanceof Type) visit(nested);
+    if (nested instanceof Namespace) everyType(nested, visit);
+  }
+}
+
 let root: Root | undefined;
 const services = new Map<string, grpc.ServiceDefinition>();
 
@@ -36,6 +86,7 @@ export function serviceDefinition(name: string): grpc.ServiceDefinition {
   if (!root) {
     root = Root.fromJSON(DESCRIPTOR as INamespace);
     root.resolveAll();
+    everyType(root, generateOnDemand);
   }
   const methods: Record<string, grpc.MethodDefinition<object, object>> = {};
   for (const method of root.lookupService(name).methodsArray) {
