@@ -86,29 +86,35 @@ export function helperService(): grpc.ServiceDefinition {
 
 export class HelperClient implements HelperApi {
   private readonly helper: grpc.Client;
-  private readonly health: grpc.Client;
+  /** Made on the first check(): the service itself never calls it, tests and tools do. */
+  private healthClient: grpc.Client | undefined;
+  private readonly options: grpc.ChannelOptions;
   private readonly memo = new ReplyMemo();
 
   constructor(
     readonly address: string,
     private readonly timeoutMs: number,
   ) {
-    const options: grpc.ChannelOptions = {
+    this.options = {
       'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
       'grpc.max_send_message_length': 4 * 1024 * 1024,
       'grpc.initial_reconnect_backoff_ms': 100,
       'grpc.max_reconnect_backoff_ms': 1000,
     };
-    this.helper = new grpc.Client(address, grpc.credentials.createInsecure(), options);
-    this.health = new grpc.Client(address, grpc.credentials.createInsecure(), {
-      ...options,
+    this.helper = new grpc.Client(address, grpc.credentials.createInsecure(), this.options);
+  }
+
+  private get health(): grpc.Client {
+    this.healthClient ??= new grpc.Client(this.address, grpc.credentials.createInsecure(), {
+      ...this.options,
       'grpc.max_receive_message_length': 64 * 1024,
     });
+    return this.healthClient;
   }
 
   close(): void {
     this.helper.close();
-    this.health.close();
+    this.healthClient?.close();
   }
 
   /** One unary call; `decode` replaces proto-loader's decoding for the hand-decoded replies. */
