@@ -19,6 +19,7 @@ import { Exporter, HELPER } from '../test/support/exporter';
 import { parseExposition, sampleValue } from '../test/support/exposition';
 import { Netns } from '../test/support/netns';
 import { childPids, mb, median, ms, ratio, startNodeExporter, table, timedGet } from './common';
+import { idle } from './idle';
 import { commOf, cpuSecondsOf, type Memory, memoryOf, peakMemory } from './proc';
 
 const PAIRS = Number(process.env.BENCH_PAIRS ?? 64);
@@ -95,35 +96,6 @@ async function measure(
 
 const perHour = (cpu: number, wall: number) => (cpu / wall) * 3600;
 const memText = (m: Memory) => `${mb(m.rss)} (anon ${mb(m.anon)})`;
-
-/** An idle service on one device: time from spawn to ready, then its memory a while later. */
-async function idle(): Promise<{ readySeconds: number; memory: Memory; helper: Memory }> {
-  const ns = await Netns.create('bench-idle');
-  try {
-    await ns.addVeth('iv0a', 'iv0b');
-    const start = Date.now();
-    const exporter = await Exporter.start(['--collector.ethtool.device-include=^iv0a$'], {
-      ns,
-      helper: HELPER,
-      nodeFlags: NODE_FLAGS,
-    });
-    let readySeconds = Number.NaN;
-    while (Date.now() - start < 20_000) {
-      const reply = await exporter.request('/readyz');
-      if (reply.status === 200) {
-        readySeconds = (Date.now() - start) / 1000;
-        break;
-      }
-    }
-    await sleep(10_000);
-    const memory = memoryOf(exporter.child.pid ?? 0);
-    const helper = memoryOf(await exporter.helperPid());
-    await exporter.stop();
-    return { readySeconds, memory, helper };
-  } finally {
-    ns.destroy();
-  }
-}
 
 /** Durations of 12 consecutive ethtool cycles at a 2 s schedule, after 2 warm-up cycles, as ethtrack reports them. */
 async function quickCycles(ns: Netns, args: string[]): Promise<number[]> {

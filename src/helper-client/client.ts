@@ -8,7 +8,6 @@
 // time, so a collector can keep what it rendered from it (reply-memo.ts).
 
 import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
 import { PATHS } from '../paths';
 import type {
   ConntrackBreakdown,
@@ -30,41 +29,17 @@ import type {
 } from './api';
 import type { HelperApi } from './calls';
 import { ReplyMemo } from './reply-memo';
-
-export const PROTO_DIR = PATHS.proto;
-
-const LOADER_OPTIONS: protoLoader.Options = {
-  keepCase: false,
-  longs: Number,
-  enums: String,
-  defaults: true,
-  arrays: true,
-  includeDirs: [PROTO_DIR],
-};
+import { serviceDefinition } from './service';
 
 // The first stats reply of a large host carries every stat name.
 const MAX_MESSAGE_BYTES = 256 * 1024 * 1024;
 
 const keepEncoded = (bytes: Buffer): Buffer => bytes;
 
-let helperConstructor: grpc.ServiceClientConstructor | undefined;
-let healthConstructor: grpc.ServiceClientConstructor | undefined;
+/** proto/, for tests that parse it themselves. */
+export const PROTO_DIR = PATHS.proto;
 
-function constructors(): { helper: grpc.ServiceClientConstructor; health: grpc.ServiceClientConstructor } {
-  if (!helperConstructor || !healthConstructor) {
-    const definition = protoLoader.loadSync(
-      ['ethtrack/helper/v1/helper.proto', 'grpc/health/v1/health.proto'],
-      LOADER_OPTIONS,
-    );
-    const loaded = grpc.loadPackageDefinition(definition) as unknown as {
-      ethtrack: { helper: { v1: { Helper: grpc.ServiceClientConstructor } } };
-      grpc: { health: { v1: { Health: grpc.ServiceClientConstructor } } };
-    };
-    helperConstructor = loaded.ethtrack.helper.v1.Helper;
-    healthConstructor = loaded.grpc.health.v1.Health;
-  }
-  return { helper: helperConstructor, health: healthConstructor };
-}
+const SERVICES = { helper: 'ethtrack.helper.v1.Helper', health: 'grpc.health.v1.Health' } as const;
 
 /** An RPC's failure with the context an operator needs: which RPC and why. */
 /**
@@ -106,35 +81,40 @@ export class HelperCallError extends Error {
  * as this client uses them: recorded replies are decoded by the same code.
  */
 export function helperService(): grpc.ServiceDefinition {
-  return constructors().helper.service;
+  return serviceDefinition(SERVICES.helper);
 }
 
 export class HelperClient implements HelperApi {
   private readonly helper: grpc.Client;
-  private readonly health: grpc.Client;
+  /** Made on the first check(): the service itself never calls it, tests and tools do. */
+  private healthClient: grpc.Client | undefined;
+  private readonly options: grpc.ChannelOptions;
   private readonly memo = new ReplyMemo();
 
   constructor(
     readonly address: string,
     private readonly timeoutMs: number,
   ) {
-    const { helper, health } = constructors();
-    const options: grpc.ChannelOptions = {
+    this.options = {
       'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
       'grpc.max_send_message_length': 4 * 1024 * 1024,
       'grpc.initial_reconnect_backoff_ms': 100,
       'grpc.max_reconnect_backoff_ms': 1000,
     };
-    this.helper = new helper(address, grpc.credentials.createInsecure(), options);
-    this.health = new health(address, grpc.credentials.createInsecure(), {
-      ...options,
+    this.helper = new grpc.Client(address, grpc.credentials.createInsecure(), this.options);
+  }
+
+  private get health(): grpc.Client {
+    this.healthClient ??= new grpc.Client(this.address, grpc.credentials.createInsecure(), {
+      ...this.options,
       'grpc.max_receive_message_length': 64 * 1024,
     });
+    return this.healthClient;
   }
 
   close(): void {
     this.helper.close();
-    this.health.close();
+    this.healthClient?.close();
   }
 
   /** One unary call; `decode` replaces proto-loader's decoding for the hand-decoded replies. */
@@ -145,7 +125,7 @@ export class HelperClient implements HelperApi {
     timeoutMs = this.timeoutMs,
     decode?: (bytes: Buffer) => unknown,
   ): Promise<T> {
-    const method = constructors()[service].service[rpc];
+    const method = serviceDefinition(SERVICES[service])[rpc];
     return new Promise<T>((resolve, reject) => {
       this[service].makeUnaryRequest(
         method.path,
@@ -167,7 +147,7 @@ export class HelperClient implements HelperApi {
     deadlineMs: number,
     decode?: (bytes: Buffer) => unknown,
   ): AsyncGenerator<T> {
-    const method = constructors().helper.service.DumpConntrack;
+    const method = helperService().DumpConntrack;
     const call = this.helper.makeServerStreamRequest(
       method.path,
       method.requestSerialize,
@@ -197,7 +177,7 @@ export class HelperClient implements HelperApi {
 
   /** A memoized reply's decoding: the same frozen object while the reply's bytes repeat. */
   private memoized<T>(rpc: string, request: object): Promise<T> {
-    const decode = constructors().helper.service[rpc].responseDeserialize;
+    const decode = helperService()[rpc].responseDeserialize;
     const key = `${rpc} ${JSON.stringify(request)}`;
     return this.unary('helper', rpc, request, this.timeoutMs, (bytes) => this.memo.decode(key, bytes, decode));
   }

@@ -21,7 +21,8 @@
 import crypto from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type * as WorkerThreads from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { Logger } from '../logger';
 import type { CompareReply, CompareRequest } from './bcrypt-worker';
 
@@ -74,6 +75,8 @@ export class ComparePool {
   }
 
   private spawn(): Worker {
+    // Loaded here, with the first worker: services without basic auth never need it.
+    const { Worker } = require('node:worker_threads') as typeof WorkerThreads;
     const worker = new Worker(path.join(__dirname, 'bcrypt-worker.js'));
     worker.on('message', (reply: CompareReply) => {
       const pending = this.pending.get(reply.id);

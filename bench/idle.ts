@@ -1,0 +1,65 @@
+// The idle service of the ethtool benchmark (one device, default
+// collectors): the time from spawn to /readyz answering 200, and its memory
+// 10 s after ready. footprint.ts runs it once as part of `npm run bench`;
+// run alone it repeats, since one start on a shared machine says little:
+//
+//   node dist/bench/idle.js [runs=5]      medians of ready time, RSS, anon
+//   IDLE_SETTLE_MS=0 node dist/bench/idle.js 9   ready time only (no 10 s wait)
+//
+// BENCH_NODE_FLAGS adds node flags to the service (--cpu-prof...).
+
+import { sleep } from '../test/support/exec';
+import { Exporter, HELPER } from '../test/support/exporter';
+import { Netns } from '../test/support/netns';
+import { mb, median } from './common';
+import { type Memory, memoryOf } from './proc';
+
+const NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+
+/** An idle service on one device: time from spawn to ready, then its memory `settleMs` later. */
+export async function idle(settleMs = 10_000): Promise<{ readySeconds: number; memory: Memory; helper: Memory }> {
+  const ns = await Netns.create('bench-idle');
+  try {
+    await ns.addVeth('iv0a', 'iv0b');
+    const start = Date.now();
+    const exporter = await Exporter.start(['--collector.ethtool.device-include=^iv0a$'], {
+      ns,
+      helper: HELPER,
+      nodeFlags: NODE_FLAGS,
+    });
+    let readySeconds = Number.NaN;
+    while (Date.now() - start < 20_000) {
+      const reply = await exporter.request('/readyz');
+      if (reply.status === 200) {
+        readySeconds = (Date.now() - start) / 1000;
+        break;
+      }
+    }
+    await sleep(settleMs);
+    const memory = memoryOf(exporter.child.pid ?? 0);
+    const helper = memoryOf(await exporter.helperPid());
+    await exporter.stop();
+    return { readySeconds, memory, helper };
+  } finally {
+    ns.destroy();
+  }
+}
+
+async function main(): Promise<void> {
+  const runs = Number(process.argv[2] ?? 5);
+  const settleMs = Number(process.env.IDLE_SETTLE_MS ?? 10_000);
+  const results = [];
+  for (let i = 0; i < runs; i++) {
+    const result = await idle(settleMs);
+    results.push(result);
+    console.log(
+      `  run ${i + 1}: ready ${result.readySeconds.toFixed(3)} s, rss ${mb(result.memory.rss)}, anon ${mb(result.memory.anon)}`,
+    );
+  }
+  const ready = median(results.map((r) => r.readySeconds));
+  const rss = median(results.map((r) => r.memory.rss));
+  const anon = median(results.map((r) => r.memory.anon));
+  console.log(`median of ${runs}: ready ${ready.toFixed(3)} s, rss ${mb(rss)}, anon ${mb(anon)}`);
+}
+
+if (require.main === module) void main();
