@@ -35,6 +35,8 @@ export interface Device {
   carrierChangesFile: string;
   carrierChanges: number;
   carrierCounts: Float64Array;
+  /** The device's /proc/net/dev counters, as last parsed. */
+  netDev: Float64Array;
   /** Per LINK_FAMILIES entry: this cycle's value, and the value in the family's served body (NONE: no sample). */
   values: Float64Array;
   shown: Float64Array;
@@ -51,6 +53,16 @@ export class LinkCounters {
   private rowNames: Buffer[] = [];
   private rowDevices: (Device | null)[] = [];
   private readonly netDevValues = new Float64Array(NET_DEV_COLUMNS.length);
+  /**
+   * The last /proc/net/dev read and where its rows were: a row whose bytes
+   * are the same again is not parsed again (an idle device's row stays the
+   * same, and parsing is most of what cold code does here). lastRows is 0
+   * until a read went through whole, so a failed one is never matched.
+   */
+  private last = Buffer.allocUnsafeSlow(0);
+  private lastStarts: number[] = [];
+  private lastEnds: number[] = [];
+  private lastRows = 0;
   /** Included devices in /proc/net/dev order, this cycle. */
   order: Device[] = [];
   /** Bumped when the included devices or their order change; a body written under another is stale. */
@@ -89,6 +101,7 @@ export class LinkCounters {
             carrierChangesFile: this.netClass(name, 'carrier_changes'),
             carrierChanges: -1,
             carrierCounts: new Float64Array(2),
+            netDev: new Float64Array(NET_DEV_COLUMNS.length),
             values: new Float64Array(LINK_FAMILIES.length),
             shown: new Float64Array(LINK_FAMILIES.length),
           }
@@ -110,27 +123,56 @@ export class LinkCounters {
     const order: Device[] = [];
     let row = 0;
     let unnamed: string | undefined;
-    scanNetDev(bytes, length, file, this.netDevValues, (start, end, values) => {
-      const known = this.rowNames[row];
-      let device: Device | null;
-      if (
-        known !== undefined &&
-        known.length === end - start &&
-        bytes.compare(known, 0, known.length, start, end) === 0
-      ) {
-        device = this.rowDevices[row];
-      } else {
-        unnamed = bytes.toString('latin1', start, end);
-        device = this.device(unnamed);
-        this.rowNames[row] = Buffer.from(unnamed, 'latin1');
-        this.rowDevices[row] = device;
-      }
-      row++;
-      if (device !== null) {
-        order.push(device);
-        this.readDevice(device, values);
-      }
-    });
+    const last = this.last;
+    const lastStarts = this.lastStarts;
+    const lastEnds = this.lastEnds;
+    const lastRows = this.lastRows;
+    const starts: number[] = [];
+    const ends: number[] = [];
+    this.lastRows = 0;
+    const same = (at: number, end: number): boolean => {
+      starts.push(at);
+      ends.push(end);
+      if (row >= lastRows) return false;
+      const from = lastStarts[row];
+      const to = lastEnds[row];
+      return to - from === end - at && bytes.compare(last, from, to, at, end) === 0;
+    };
+    scanNetDev(
+      bytes,
+      length,
+      file,
+      this.netDevValues,
+      (start, end, values) => {
+        const known = this.rowNames[row];
+        let device: Device | null;
+        if (
+          known !== undefined &&
+          known.length === end - start &&
+          bytes.compare(known, 0, known.length, start, end) === 0
+        ) {
+          device = this.rowDevices[row];
+        } else {
+          unnamed = bytes.toString('latin1', start, end);
+          device = this.device(unnamed);
+          this.rowNames[row] = Buffer.from(unnamed, 'latin1');
+          this.rowDevices[row] = device;
+        }
+        row++;
+        if (device !== null) {
+          // null: the row's bytes are last cycle's, and so are its values.
+          if (values !== null) device.netDev.set(values);
+          order.push(device);
+          this.readDevice(device, device.netDev);
+        }
+      },
+      same,
+    );
+    if (this.last.length < length) this.last = Buffer.allocUnsafeSlow(bytes.length);
+    bytes.copy(this.last, 0, 0, length);
+    this.lastStarts = starts;
+    this.lastEnds = ends;
+    this.lastRows = row;
     this.rowNames.length = row;
     this.rowDevices.length = row;
     // Rows matched by name at the same places hold the same included devices in the same order.
