@@ -63,6 +63,7 @@ export class LinkCounters {
   private lastStarts: number[] = [];
   private lastEnds: number[] = [];
   private lastRows = 0;
+  private lastLength = 0;
   /** Included devices in /proc/net/dev order, this cycle. */
   order: Device[] = [];
   /** Bumped when the included devices or their order change; a body written under another is stale. */
@@ -120,6 +121,12 @@ export class LinkCounters {
     const file = path.join(this.procfs, 'net', 'dev');
     const length = this.files.read(file);
     const bytes = this.files.bytes;
+    if (this.lastRows > 0 && length === this.lastLength && bytes.compare(this.last, 0, length, 0, length) === 0) {
+      // The whole file is last cycle's: the same devices in the same order with the same values.
+      for (let d = 0; d < this.order.length; d++) this.readDevice(this.order[d], this.order[d].netDev);
+      this.render();
+      return false;
+    }
     const order: Device[] = [];
     let row = 0;
     let unnamed: string | undefined;
@@ -146,7 +153,10 @@ export class LinkCounters {
       (start, end, values) => {
         const known = this.rowNames[row];
         let device: Device | null;
-        if (
+        if (values === null) {
+          // The row's bytes are last cycle's, name included.
+          device = this.rowDevices[row];
+        } else if (
           known !== undefined &&
           known.length === end - start &&
           bytes.compare(known, 0, known.length, start, end) === 0
@@ -173,6 +183,7 @@ export class LinkCounters {
     this.lastStarts = starts;
     this.lastEnds = ends;
     this.lastRows = row;
+    this.lastLength = length;
     this.rowNames.length = row;
     this.rowDevices.length = row;
     // Rows matched by name at the same places hold the same included devices in the same order.
