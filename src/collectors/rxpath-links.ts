@@ -18,6 +18,9 @@ import { NET_DEV_COLUMNS } from './kernel-text';
 import { CARRIER_DOWN, CARRIER_UP, LINK_FAMILIES, NET_DEV_DIRECT, NET_DEV_SPLIT, SYSFS_ALWAYS } from './rxpath-fields';
 import type { DeviceTopology } from './rxpath-topology';
 
+/** The /proc/net/dev column of each direct counter and of each split part's sum, flat (cold code indexes, not destructures). */
+const DIRECT_COLUMNS = Int32Array.from(NET_DEV_DIRECT, ([, column]) => column);
+const SPLIT_COLUMNS = Int32Array.from(NET_DEV_SPLIT.flatMap(([column, parts]) => parts.map(() => column)));
 /** A value that has no sample (the file is absent, or the device went away mid-cycle). */
 const NONE = -1;
 
@@ -201,14 +204,10 @@ export class LinkCounters {
   private readDevice(device: Device, netDev: Float64Array): void {
     const out = device.values;
     let family = 0;
-    for (let k = 0; k < NET_DEV_DIRECT.length; k++, family++) out[family] = netDev[NET_DEV_DIRECT[k][1]];
-    let split = 0;
-    for (let s = 0; s < NET_DEV_SPLIT.length; s++) {
-      const [column, parts] = NET_DEV_SPLIT[s];
-      const any = netDev[column] > 0;
-      for (let p = 0; p < parts.length; p++, split++, family++) {
-        out[family] = any ? this.files.readCounter(device.splitFiles[split]) : 0;
-      }
+    for (let k = 0; k < DIRECT_COLUMNS.length; k++, family++) out[family] = netDev[DIRECT_COLUMNS[k]];
+    // A part is read only where its sum is non-zero.
+    for (let p = 0; p < SPLIT_COLUMNS.length; p++, family++) {
+      out[family] = netDev[SPLIT_COLUMNS[p]] > 0 ? this.files.readCounter(device.splitFiles[p]) : 0;
     }
     const changes = this.carrierChanges(device);
     let carrierKnown = 0;
