@@ -140,14 +140,29 @@ export function scanNetDev(
       at = end + 1;
       continue;
     }
+    // One pass over the row's bytes, no call per word: this runs before the JIT has optimized anything.
     let count = 0;
-    for (let w = skipBlanks(bytes, colon + 1, end); w < end; w = skipBlanks(bytes, w, end)) {
-      const stop = wordEnd(bytes, w, end);
-      const value = decimal(bytes, w, stop);
-      if (value < 0) throw new KernelFormatError(file, `line ${line}: ${word(bytes, w, stop)}`);
+    let value = 0;
+    let start = -1;
+    for (let i = colon + 1; i < end; i++) {
+      const byte = bytes[i];
+      if (byte >= 48 && byte <= 57) {
+        if (start < 0) start = i;
+        value = value * 10 + (byte - 48);
+      } else if (byte === SPACE || byte === TAB) {
+        if (start < 0) continue;
+        if (count < values.length) values[count] = value;
+        count++;
+        value = 0;
+        start = -1;
+      } else {
+        const from = start < 0 ? i : start;
+        throw new KernelFormatError(file, `line ${line}: ${word(bytes, from, wordEnd(bytes, from, end))}`);
+      }
+    }
+    if (start >= 0) {
       if (count < values.length) values[count] = value;
       count++;
-      w = stop;
     }
     if (count !== values.length) throw new KernelFormatError(file, `line ${line} has ${count} counters`);
     row(skipBlanks(bytes, at, colon), colon, values);
