@@ -238,24 +238,27 @@ export class SnmpFields {
           names,
         };
       }
+      // Words are counted in one pass over the bytes (no call per word: this runs cold); only a
+      // wanted column's word is parsed. Some fields are signed (Tcp MaxConn is -1); the wanted ones are counters.
       let count = 0;
-      for (
-        let w = skipBlanks(bytes, valuesAt + prefix, valuesEnd);
-        w < valuesEnd;
-        w = skipBlanks(bytes, w, valuesEnd)
-      ) {
-        const stop = wordEnd(bytes, w, valuesEnd);
+      let start = -1;
+      for (let i = valuesAt + prefix; i <= valuesEnd; i++) {
+        const byte = i < valuesEnd ? bytes[i] : SPACE;
+        if (byte !== SPACE && byte !== TAB) {
+          if (start < 0) start = i;
+          continue;
+        }
+        if (start < 0) continue;
         if (any) {
           for (let f = 0; f < this.columns.length; f++) {
             if (this.columns[f] !== count) continue;
-            // Some fields are signed (Tcp MaxConn is -1); the wanted ones are counters.
-            const value = decimal(bytes, w, stop);
-            if (value < 0) throw new KernelFormatError(file, `${this.keys[f]} is ${word(bytes, w, stop)}`);
+            const value = decimal(bytes, start, i);
+            if (value < 0) throw new KernelFormatError(file, `${this.keys[f]} is ${word(bytes, start, i)}`);
             into[f] = value;
           }
         }
         count++;
-        w = stop;
+        start = -1;
       }
       if (names !== count) {
         const section = bytes.toString('latin1', at, colon);
