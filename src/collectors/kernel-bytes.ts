@@ -112,13 +112,16 @@ export function scanSoftnet(
  * Calls `row(nameStart, nameEnd, values)` for each device of /proc/net/dev
  * with its 16 counters in `values` (reused); the name is left in the bytes
  * so the caller can match it against the names it knows without a string.
+ * A row for which `same(lineStart, lineEnd)` says the caller already has its
+ * values (the same bytes as before) is not parsed: `values` is null then.
  */
 export function scanNetDev(
   bytes: Buffer,
   length: number,
   file: string,
   values: Float64Array,
-  row: (nameStart: number, nameEnd: number, values: Float64Array) => void,
+  row: (nameStart: number, nameEnd: number, values: Float64Array | null) => void,
+  same?: (lineStart: number, lineEnd: number) => boolean,
 ): void {
   if (length < 6 || bytes.toString('latin1', 0, 6) !== 'Inter-') throw new KernelFormatError(file, 'no header line');
   let at = lineEnd(bytes, 0, length) + 1;
@@ -132,14 +135,34 @@ export function scanNetDev(
     }
     const colon = bytes.indexOf(COLON, at);
     if (colon < 0 || colon > end) throw new KernelFormatError(file, `line ${line} has no device name`);
+    if (same?.(at, end)) {
+      row(skipBlanks(bytes, at, colon), colon, null);
+      at = end + 1;
+      continue;
+    }
+    // One pass over the row's bytes, no call per word: this runs before the JIT has optimized anything.
     let count = 0;
-    for (let w = skipBlanks(bytes, colon + 1, end); w < end; w = skipBlanks(bytes, w, end)) {
-      const stop = wordEnd(bytes, w, end);
-      const value = decimal(bytes, w, stop);
-      if (value < 0) throw new KernelFormatError(file, `line ${line}: ${word(bytes, w, stop)}`);
+    let value = 0;
+    let start = -1;
+    for (let i = colon + 1; i < end; i++) {
+      const byte = bytes[i];
+      if (byte >= 48 && byte <= 57) {
+        if (start < 0) start = i;
+        value = value * 10 + (byte - 48);
+      } else if (byte === SPACE || byte === TAB) {
+        if (start < 0) continue;
+        if (count < values.length) values[count] = value;
+        count++;
+        value = 0;
+        start = -1;
+      } else {
+        const from = start < 0 ? i : start;
+        throw new KernelFormatError(file, `line ${line}: ${word(bytes, from, wordEnd(bytes, from, end))}`);
+      }
+    }
+    if (start >= 0) {
       if (count < values.length) values[count] = value;
       count++;
-      w = stop;
     }
     if (count !== values.length) throw new KernelFormatError(file, `line ${line} has ${count} counters`);
     row(skipBlanks(bytes, at, colon), colon, values);
@@ -153,6 +176,12 @@ export class SnmpFields {
   private readonly names: Buffer[];
   /** Per field, its column in the current section's header (-1: not in it). */
   private readonly columns: Int32Array;
+  /**
+   * Per header line of the last scan (by its place in the file): its bytes,
+   * the columns found in it and its name count. A kernel's headers do not
+   * change, so a header equal to the last one is compared, not walked.
+   */
+  private headers: { bytes: Buffer; columns: Int32Array; any: boolean; names: number }[] = [];
 
   constructor(readonly keys: readonly string[]) {
     this.sections = keys.map((key) => Buffer.from(key.slice(0, key.indexOf('.'))));
@@ -183,49 +212,53 @@ export class SnmpFields {
       ) {
         throw new KernelFormatError(file, `line ${line + 1} does not continue the header of line ${line}`);
       }
+      const header = (line - 1) / 2;
+      const seen = this.headers[header];
       let any = false;
-      for (let f = 0; f < this.sections.length; f++) {
-        const section = this.sections[f];
-        this.columns[f] = -1;
-        if (section.length === colon - at && bytes.compare(section, 0, section.length, at, colon) === 0) any = true;
-      }
       let names = 0;
-      for (let w = skipBlanks(bytes, colon + 1, headerEnd); w < headerEnd; w = skipBlanks(bytes, w, headerEnd)) {
-        const stop = wordEnd(bytes, w, headerEnd);
-        if (any) {
-          for (let f = 0; f < this.names.length; f++) {
-            const name = this.names[f];
-            const section = this.sections[f];
-            if (
-              name.length === stop - w &&
-              section.length === colon - at &&
-              bytes.compare(name, 0, name.length, w, stop) === 0 &&
-              bytes.compare(section, 0, section.length, at, colon) === 0
-            )
-              this.columns[f] = names;
-          }
-        }
-        names++;
-        w = stop;
-      }
-      let count = 0;
-      for (
-        let w = skipBlanks(bytes, valuesAt + prefix, valuesEnd);
-        w < valuesEnd;
-        w = skipBlanks(bytes, w, valuesEnd)
+      if (
+        seen &&
+        seen.bytes.length === headerEnd - at &&
+        bytes.compare(seen.bytes, 0, seen.bytes.length, at, headerEnd) === 0
       ) {
-        const stop = wordEnd(bytes, w, valuesEnd);
+        this.columns.set(seen.columns);
+        any = seen.any;
+        names = seen.names;
+      } else {
+        for (let f = 0; f < this.sections.length; f++) {
+          const section = this.sections[f];
+          this.columns[f] = -1;
+          if (section.length === colon - at && bytes.compare(section, 0, section.length, at, colon) === 0) any = true;
+        }
+        names = this.headerColumns(bytes, at, colon, headerEnd, any);
+        this.headers[header] = {
+          bytes: Buffer.from(bytes.subarray(at, headerEnd)),
+          columns: this.columns.slice(),
+          any,
+          names,
+        };
+      }
+      // Words are counted in one pass over the bytes (no call per word: this runs cold); only a
+      // wanted column's word is parsed. Some fields are signed (Tcp MaxConn is -1); the wanted ones are counters.
+      let count = 0;
+      let start = -1;
+      for (let i = valuesAt + prefix; i <= valuesEnd; i++) {
+        const byte = i < valuesEnd ? bytes[i] : SPACE;
+        if (byte !== SPACE && byte !== TAB) {
+          if (start < 0) start = i;
+          continue;
+        }
+        if (start < 0) continue;
         if (any) {
           for (let f = 0; f < this.columns.length; f++) {
             if (this.columns[f] !== count) continue;
-            // Some fields are signed (Tcp MaxConn is -1); the wanted ones are counters.
-            const value = decimal(bytes, w, stop);
-            if (value < 0) throw new KernelFormatError(file, `${this.keys[f]} is ${word(bytes, w, stop)}`);
+            const value = decimal(bytes, start, i);
+            if (value < 0) throw new KernelFormatError(file, `${this.keys[f]} is ${word(bytes, start, i)}`);
             into[f] = value;
           }
         }
         count++;
-        w = stop;
+        start = -1;
       }
       if (names !== count) {
         const section = bytes.toString('latin1', at, colon);
@@ -233,6 +266,30 @@ export class SnmpFields {
       }
       at = valuesEnd + 1;
     }
+  }
+
+  /** Walks a header line's names, setting the columns of the wanted fields; returns how many names it has. */
+  private headerColumns(bytes: Buffer, at: number, colon: number, headerEnd: number, any: boolean): number {
+    let names = 0;
+    for (let w = skipBlanks(bytes, colon + 1, headerEnd); w < headerEnd; w = skipBlanks(bytes, w, headerEnd)) {
+      const stop = wordEnd(bytes, w, headerEnd);
+      if (any) {
+        for (let f = 0; f < this.names.length; f++) {
+          const name = this.names[f];
+          const section = this.sections[f];
+          if (
+            name.length === stop - w &&
+            section.length === colon - at &&
+            bytes.compare(name, 0, name.length, w, stop) === 0 &&
+            bytes.compare(section, 0, section.length, at, colon) === 0
+          )
+            this.columns[f] = names;
+        }
+      }
+      names++;
+      w = stop;
+    }
+    return names;
   }
 
   /** /proc/net/snmp6: `Udp6RcvbufErrors   12` lines; keys have no section here. */

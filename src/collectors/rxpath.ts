@@ -20,31 +20,32 @@
 // bench it was slower (5-6 vs 2.5-3 ms wall), paying off in the service's
 // CPU only from several hundred devices. Files are pread into one buffer and parsed as bytes
 // (kernel-bytes.ts); samples are written into reusable TextBuffers behind
-// label prefixes encoded once per device and CPU. The queue topology is
+// label prefixes encoded once per device and CPU. Most of a cycle runs
+// before the JIT has optimized it (4-8 cycles), so the link part
+// (rxpath-links.ts) skips what did not change: /proc/net/dev rows with last
+// cycle's bytes are not parsed again, and a link family is rewritten only
+// when one of its values changed. What is left is mostly the kernel's own
+// cost: /proc/net/dev and each rx_nohandler read sum every queue of a veth
+// (dev_get_stats), about 1.1-1.3 ms of syscalls a cycle on the 128-veth
+// bench with cold caches, as much from C as from here. The queue topology is
 // configuration: read when a device appears, then every TOPOLOGY_REFRESH_MS
 // in the background a device at a time (rxpath-topology.ts), and rendered
 // only when it changed; a cycle only adds the interrupt counts.
 
-import fs from 'node:fs';
 import path from 'node:path';
 import { type MetricMeta, type RenderedFamily, samplePrefix } from '../exposition/family';
 import { type TextBuffer, TextBufferPool } from '../exposition/text-buffer';
 import { type FlagValues, getString } from '../flags';
 import type { Collector, CollectorDefinition } from './collector';
 import { DEFAULT_DEVICE_EXCLUDE, type DeviceFilter, deviceFilter } from './device-filter';
-import { SnmpFields, SOFTNET_COLUMNS, scanInterruptCounts, scanNetDev, scanSoftnet } from './kernel-bytes';
+import { SnmpFields, SOFTNET_COLUMNS, scanInterruptCounts, scanSoftnet } from './kernel-bytes';
 import { KernelFiles } from './kernel-files';
-import { NET_DEV_COLUMNS, parseInterrupts } from './kernel-text';
+import { parseInterrupts } from './kernel-text';
 import { NIC_QUEUE } from './metrics';
 import {
-  CARRIER_DOWN,
-  CARRIER_UP,
   FAMILIES,
   INTERRUPTS_AT,
   LINK_AT,
-  LINK_FAMILIES,
-  NET_DEV_DIRECT,
-  NET_DEV_SPLIT,
   NETSTAT_FIELDS,
   SNMP_FIELDS,
   SNMP6_FIELDS,
@@ -52,10 +53,10 @@ import {
   SOCKET_FAMILIES,
   SOFTNET_AT,
   SOFTNET_FAMILIES,
-  SYSFS_ALWAYS,
   TOPOLOGY_AT,
 } from './rxpath-fields';
-import { type DeviceTopology, readTopology, sameTopology } from './rxpath-topology';
+import { LinkCounters } from './rxpath-links';
+import { readTopology, sameTopology } from './rxpath-topology';
 
 /** The queue topology is read again this often, off the cycle (and sooner when an IRQ vanishes). */
 export const TOPOLOGY_REFRESH_MS = 60_000;
@@ -74,25 +75,6 @@ interface SocketFile {
   values: Float64Array;
 }
 
-interface Device {
-  name: string;
-  nameBytes: Buffer;
-  /** `metric{device="…"} ` per LINK_FAMILIES entry, encoded once, and the same with `0\n` (most counters stay zero). */
-  prefixes: Buffer[];
-  zeros: Buffer[];
-  /** Paths per NET_DEV_SPLIT part and per SYSFS_ALWAYS entry, built once. */
-  splitFiles: string[];
-  alwaysFiles: string[];
-  /** SYSFS_ALWAYS entries this kernel lacks (carrier counts before 4.16), not asked again. */
-  absent: boolean[];
-  /** carrier_changes when carrierCounts (up, down) were read after it; -1: read them. */
-  carrierChangesFile: string;
-  carrierChanges: number;
-  carrierCounts: Float64Array;
-  /** Read when the device is first seen (a device that comes back is a new Device). */
-  topology?: DeviceTopology;
-}
-
 const enc = (meta: MetricMeta, labels: Record<string, string>) => Buffer.from(samplePrefix(meta, labels));
 
 export interface RxpathOptions {
@@ -106,17 +88,10 @@ export class RxpathCollector implements Collector {
   private readonly files = new KernelFiles();
   private readonly pools = FAMILIES.map((_, i) => new TextBufferPool(i >= TOPOLOGY_AT ? 64 * 1024 : 4 * 1024));
   private readonly bodies: TextBuffer[] = [];
-  /** Included devices by name; null for names the filter excludes. */
-  private readonly devices = new Map<string, Device | null>();
-  /** Last cycle's /proc/net/dev rows, to match a row's name by bytes without a string. */
-  private rowNames: Buffer[] = [];
-  private rowDevices: (Device | null)[] = [];
-  private readonly netDevValues = new Float64Array(NET_DEV_COLUMNS.length);
+  private readonly links: LinkCounters;
   private readonly softnetValues = new Float64Array(SOFTNET_COLUMNS.length);
   private readonly cpuPrefixes: Buffer[][] = [];
   private readonly socketFiles: SocketFile[];
-  /** Included devices in /proc/net/dev order, this cycle. */
-  private order: Device[] = [];
   /** The rendered topology families and what the interrupt counts need. */
   private topologyDirty = true;
   private readonly topologyBodies: (TextBuffer | undefined)[] = [undefined, undefined, undefined];
@@ -143,6 +118,7 @@ export class RxpathCollector implements Collector {
       })),
       values: new Float64Array(fields.length),
     });
+    this.links = new LinkCounters(this.files, options.procfs, options.sysfs, options.devices);
     this.socketFiles = [
       socketFile('snmp', SNMP_FIELDS, false),
       socketFile('snmp6', SNMP6_FIELDS, true),
@@ -154,24 +130,29 @@ export class RxpathCollector implements Collector {
     return path.join(this.options.procfs, ...parts);
   }
 
-  private netClass(device: string, ...parts: string[]): string {
-    return path.join(this.options.sysfs, 'class', 'net', device, ...parts);
-  }
-
   async collect(): Promise<RenderedFamily[]> {
     if (this.refreshError) {
       const err = this.refreshError;
       this.refreshError = undefined;
       throw err;
     }
-    for (let i = 0; i < FAMILIES.length; i++) if (i < TOPOLOGY_AT) this.bodies[i] = this.pools[i].acquire();
+    for (let i = 0; i < TOPOLOGY_AT; i++) if (i < LINK_AT || i >= SOCKET_AT) this.bodies[i] = this.pools[i].acquire();
     this.softnet();
-    this.links();
+    const before = this.links.order.length;
+    if (this.links.read()) {
+      const order = this.links.order;
+      if (order.some((device) => !device.topology) || order.length !== before) this.topologyDirty = true;
+    }
     this.socket();
     this.queues();
     const rendered: RenderedFamily[] = [];
     for (let i = 0; i < FAMILIES.length; i++) {
-      const body = i < TOPOLOGY_AT ? this.bodies[i] : this.topologyBodies[i - TOPOLOGY_AT];
+      const body =
+        i >= TOPOLOGY_AT
+          ? this.topologyBodies[i - TOPOLOGY_AT]
+          : i >= LINK_AT && i < SOCKET_AT
+            ? this.links.bodies[i - LINK_AT]
+            : this.bodies[i];
       if (body) rendered.push({ meta: FAMILIES[i], body });
     }
     if (!this.refreshing && Date.now() - this.lastRefresh >= TOPOLOGY_REFRESH_MS) void this.refreshTopology();
@@ -196,138 +177,6 @@ export class RxpathCollector implements Collector {
     });
   }
 
-  private device(name: string): Device | null {
-    let device = this.devices.get(name);
-    if (device === undefined) {
-      device = this.options.devices.passes(name)
-        ? {
-            name,
-            nameBytes: Buffer.from(name, 'latin1'),
-            prefixes: LINK_FAMILIES.map((meta) => enc(meta, { device: name })),
-            zeros: LINK_FAMILIES.map((meta) => Buffer.from(`${samplePrefix(meta, { device: name })}0\n`)),
-            splitFiles: NET_DEV_SPLIT.flatMap(([, parts]) =>
-              parts.map(([, file]) => this.netClass(name, 'statistics', file)),
-            ),
-            alwaysFiles: SYSFS_ALWAYS.map(([, relative]) => this.netClass(name, relative)),
-            absent: SYSFS_ALWAYS.map(() => false),
-            carrierChangesFile: this.netClass(name, 'carrier_changes'),
-            carrierChanges: -1,
-            carrierCounts: new Float64Array(2),
-          }
-        : null;
-      this.devices.set(name, device);
-    }
-    return device;
-  }
-
-  /** Link counters of the included devices, in /proc/net/dev order. */
-  private links(): void {
-    const file = this.proc('net', 'dev');
-    const length = this.files.read(file);
-    const bytes = this.files.bytes;
-    const order: Device[] = [];
-    let row = 0;
-    let unnamed: string | undefined;
-    scanNetDev(bytes, length, file, this.netDevValues, (start, end, values) => {
-      const known = this.rowNames[row];
-      let device: Device | null;
-      if (
-        known !== undefined &&
-        known.length === end - start &&
-        bytes.compare(known, 0, known.length, start, end) === 0
-      ) {
-        device = this.rowDevices[row];
-      } else {
-        unnamed = bytes.toString('latin1', start, end);
-        device = this.device(unnamed);
-        this.rowNames[row] = Buffer.from(unnamed, 'latin1');
-        this.rowDevices[row] = device;
-      }
-      row++;
-      if (device === null) return;
-      order.push(device);
-
-      let family = LINK_AT;
-      for (let k = 0; k < NET_DEV_DIRECT.length; k++, family++)
-        this.sample(family, device, values[NET_DEV_DIRECT[k][1]]);
-      let split = 0;
-      for (const [column, parts] of NET_DEV_SPLIT) {
-        for (let p = 0; p < parts.length; p++, split++, family++) {
-          this.sample(family, device, values[column] > 0 ? this.files.readCounter(device.splitFiles[split]) : 0);
-        }
-      }
-      const changes = this.carrierChanges(device);
-      let carrierKnown = 0;
-      for (let k = 0; k < SYSFS_ALWAYS.length; k++, family++) {
-        if (device.absent[k]) continue;
-        if (k >= CARRIER_UP && changes >= 0 && changes === device.carrierChanges) {
-          // No flap since the counts were read: carrier_changes is their sum.
-          this.sample(family, device, device.carrierCounts[k - CARRIER_UP]);
-          carrierKnown++;
-          continue;
-        }
-        try {
-          const value = this.files.readCounter(device.alwaysFiles[k]);
-          this.sample(family, device, value);
-          if (k >= CARRIER_UP) {
-            device.carrierCounts[k - CARRIER_UP] = value;
-            carrierKnown++;
-          }
-        } catch (err) {
-          // Kernels before 4.16 have no carrier counts; a device may vanish mid-cycle.
-          if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-          if (fs.existsSync(this.netClass(device.name))) device.absent[k] = true;
-        }
-      }
-      // Kept only once both counts were read after `changes` was: a flap in between shows next cycle.
-      device.carrierChanges = changes >= 0 && carrierKnown === 2 ? changes : -1;
-    });
-    this.rowNames.length = row;
-    this.rowDevices.length = row;
-    if (unnamed !== undefined || order.length !== this.order.length) this.forgetGone(order);
-    this.order = order;
-  }
-
-  /**
-   * carrier_changes (carrier_up_count + carrier_down_count, one read instead
-   * of two), or -1 when it cannot stand for them: the counts are absent, or
-   * the file was reopened (a device of the same name came back, whose counts
-   * may split the same sum differently).
-   */
-  private carrierChanges(device: Device): number {
-    if (device.absent[CARRIER_UP] || device.absent[CARRIER_DOWN]) return -1;
-    const reopens = this.files.reopens;
-    try {
-      const changes = this.files.readCounter(device.carrierChangesFile);
-      return this.files.reopens === reopens ? changes : -1;
-    } catch {
-      // A device that vanished mid-cycle: the counts' own reads say how.
-      return -1;
-    }
-  }
-
-  /** A link counter of `device`; `family` indexes FAMILIES. */
-  private sample(family: number, device: Device, value: number): void {
-    const body = this.bodies[family];
-    if (value === 0) {
-      body.line(device.zeros[family - LINK_AT]);
-      return;
-    }
-    body.append(device.prefixes[family - LINK_AT]);
-    body.value(value);
-  }
-
-  /** Drops what was kept for devices /proc/net/dev no longer lists. */
-  private forgetGone(order: Device[]): void {
-    const listed = new Set(this.rowNames.map((name) => name.toString('latin1')));
-    for (const [name, device] of this.devices) {
-      if (listed.has(name)) continue;
-      this.devices.delete(name);
-      if (device) this.files.closeUnder(`${this.netClass(name)}/`);
-    }
-    if (order.some((device) => !device.topology) || order.length !== this.order.length) this.topologyDirty = true;
-  }
-
   private socket(): void {
     const bytes = this.files.bytes;
     for (const file of this.socketFiles) {
@@ -347,7 +196,7 @@ export class RxpathCollector implements Collector {
   }
 
   private queues(): void {
-    const missing = this.order.filter((device) => !device.topology);
+    const missing = this.links.order.filter((device) => !device.topology);
     if (missing.length > 0) {
       const names = this.interruptNames();
       for (const device of missing) {
@@ -384,7 +233,7 @@ export class RxpathCollector implements Collector {
     const [info, cpus, rps] = [0, 1, 2].map((k) => this.pools[TOPOLOGY_AT + k].acquire());
     const slots = new Map<number, number>();
     const prefixes: Buffer[] = [];
-    for (const device of this.order) {
+    for (const device of this.links.order) {
       const topology = device.topology;
       if (!topology) continue;
       for (const irq of topology.irqs) {
@@ -426,10 +275,10 @@ export class RxpathCollector implements Collector {
       // Not on the cycle that started it.
       await new Promise((resolve) => setImmediate(resolve));
       const names = this.interruptNames();
-      const devices = [...this.order];
+      const devices = [...this.links.order];
       for (const device of devices) {
         await new Promise((resolve) => setImmediate(resolve));
-        if (this.devices.get(device.name) !== device || !device.topology) continue;
+        if (!this.links.isCurrent(device) || !device.topology) continue;
         const fresh = readTopology(this.options.procfs, this.options.sysfs, device.name, names);
         if (!sameTopology(device.topology, fresh)) {
           device.topology = fresh;

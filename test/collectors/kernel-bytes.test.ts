@@ -53,9 +53,24 @@ describe('byte parsers equal the text parsers', () => {
     const got: [string, number[]][] = [];
     const b = bytes(text);
     scanNetDev(b, b.length, 'dev', new Float64Array(16), (s, e, values) =>
-      got.push([b.toString('latin1', s, e), [...values]]),
+      got.push([b.toString('latin1', s, e), values ? [...values] : []]),
     );
     assert.deepEqual(got, want);
+    // Rows the caller says it has (every other one here) are named but not parsed.
+    const some: [string, number[] | null][] = [];
+    let row = 0;
+    scanNetDev(
+      b,
+      b.length,
+      'dev',
+      new Float64Array(16),
+      (s, e, values) => some.push([b.toString('latin1', s, e), values && [...values]]),
+      () => row++ % 2 === 1,
+    );
+    assert.deepEqual(
+      some,
+      want.map(([device, values], i) => [device, i % 2 === 1 ? null : values]),
+    );
     const cut = bytes(text.replace(/ 0\n$/, '\n'));
     assert.throws(
       () => scanNetDev(cut, cut.length, '/p/net/dev', new Float64Array(16), () => 0),
@@ -89,6 +104,20 @@ describe('byte parsers equal the text parsers', () => {
       () => new SnmpFields([]).scan(bytes('Udp: A B\nUdp: 1\n'), 16, 'netstat', new Float64Array(0)),
       /2 names but 1 values/,
     );
+  });
+
+  it('snmp headers seen before: reused only while their bytes are the same', () => {
+    const fields = new SnmpFields(['Udp.InErrors', 'Tcp.InErrs']);
+    const scan = (text: string) => {
+      const into = new Float64Array(2);
+      fields.scan(bytes(text), text.length, 'snmp', into);
+      return [...into];
+    };
+    assert.deepEqual(scan('Tcp: InErrs X\nTcp: 1 2\nUdp: A InErrors\nUdp: 3 4\n'), [4, 1]);
+    assert.deepEqual(scan('Tcp: InErrs X\nTcp: 5 6\nUdp: A InErrors\nUdp: 7 8\n'), [8, 5]);
+    // Another kernel's layout (columns moved, a section gone) in the same places.
+    assert.deepEqual(scan('Tcp: X InErrs\nTcp: 1 2\nIp: A InErrors\nIp: 3 4\n'), [Number.NaN, 2]);
+    assert.throws(() => scan('Tcp: X InErrs\nTcp: 1\n'), /2 names but 1 values/);
   });
 
   it('/proc/interrupts counts', () => {
