@@ -173,6 +173,9 @@ const MIN_CAPACITY = 64 * 1024;
 export class TextBufferPool {
   private readonly buffers: TextBuffer[] = [];
   private latest: TextBuffer | undefined;
+  /** Acquisitions so far, and the one that last handed out each buffer. */
+  private acquisitions = 0;
+  private readonly lastAcquired = new WeakMap<TextBuffer, number>();
 
   /** `initialBytes` sizes new buffers (a small family need not start at 64 KiB). */
   constructor(private readonly initialBytes?: number) {}
@@ -190,6 +193,7 @@ export class TextBufferPool {
     }
     buffer.reset();
     this.latest = buffer;
+    this.lastAcquired.set(buffer, ++this.acquisitions);
     return buffer;
   }
 
@@ -197,10 +201,18 @@ export class TextBufferPool {
     return this.buffers.length;
   }
 
-  /** Drops spare buffers beyond two (after a burst of slow scrapes). */
+  /**
+   * Drops spare buffers: beyond two (after a burst of slow scrapes), and any
+   * nobody holds that was not handed out by the last two acquisitions (once
+   * only gzip scrapers are around, snapshots let go of their text and one
+   * buffer serves every cycle).
+   */
   trim(): void {
-    for (let i = this.buffers.length - 1; i >= 0 && this.buffers.length > 2; i--) {
-      if (this.buffers[i].holders === 0) this.buffers.splice(i, 1);
+    for (let i = this.buffers.length - 1; i >= 0; i--) {
+      const buffer = this.buffers[i];
+      if (buffer.holders !== 0) continue;
+      const idle = this.acquisitions - (this.lastAcquired.get(buffer) ?? 0) >= 2;
+      if (this.buffers.length > 2 || idle) this.buffers.splice(i, 1);
     }
   }
 }

@@ -24,13 +24,13 @@ function collector(root: string): RxpathCollector {
   });
 }
 
-/** One cycle as the runner takes it: the previous snapshot released, the new one rendered. */
+/** One cycle as the runner takes it: the previous snapshot retired, the new one rendered. */
 class Served {
   private snapshot: Snapshot | undefined;
   constructor(readonly job: RxpathCollector) {}
   async cycle(): Promise<string> {
     const families = await this.job.collect();
-    this.snapshot?.release();
+    this.snapshot?.retire();
     this.snapshot = new Snapshot(families, Date.now());
     return Buffer.concat(this.snapshot.parts(false)).toString();
   }
