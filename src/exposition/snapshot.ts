@@ -123,6 +123,8 @@ export class Snapshot {
   private readonly keepText: boolean;
   /** The snapshot still holds its lent buffers (until retired, or dropped for gzip only). */
   private holding = true;
+  /** Some lent buffer is an unsegmented body. */
+  private lendsWholeBodies = false;
   /** How many samples (series) the snapshot serves: one per line of the bodies, counted once here. */
   readonly series: number = 0;
   private crcText: Crc | undefined;
@@ -155,7 +157,8 @@ export class Snapshot {
         lines = buffer.lines;
         buffer.holders++;
         this.lent.push(buffer);
-        if (buffer.segmentEnds.length > 0) {
+        if (buffer.segmentEnds.length === 0) this.lendsWholeBodies = true;
+        else {
           segments = segmentsOf(buffer);
           cycle = buffer.cycle;
           previousCycle = buffer.previousCycle;
@@ -271,7 +274,9 @@ export class Snapshot {
 
   /** Lets go of the lent (large, reusable) text buffers: what a gzip-only snapshot serves is compressed. */
   private dropText(): void {
-    if (!this.holding || this.lent.length === 0) return;
+    // Only segmented bodies are dropped (inflated back from their pieces): a snapshot that also lends a
+    // whole body keeps holding, since that body is served from the buffer itself.
+    if (!this.holding || this.lent.length === 0 || this.lendsWholeBodies) return;
     for (const chunk of this.chunks) if (chunk.segments) chunk.body = undefined;
     this.retire();
   }

@@ -130,3 +130,20 @@ describe('gzip-only snapshots', () => {
     assert.equal(thirdBuffer.holders, 0, 'retiring after dropping releases nothing twice');
   });
 });
+
+describe('gzip-only snapshots with whole bodies', () => {
+  it('keep holding a buffer written whole (rxpath serves an unchanged body again from it)', async () => {
+    const whole = () => {
+      const buffer = new TextBuffer(1024);
+      buffer.sample(PREFIX('a'), SUFFIX(0), 1);
+      return buffer;
+    };
+    const first = new Snapshot([{ meta: NIC.stat, body: whole() }], 0);
+    await first.gzip(false);
+    const buffer = whole();
+    const second = new Snapshot([{ meta: NIC.stat, body: buffer }], 0, undefined, first);
+    await second.gzip(false);
+    assert.equal(buffer.holders, 1, 'still held by the snapshot');
+    assert.match(Buffer.concat(second.parts(false)).toString(), /device="a"/);
+  });
+});
