@@ -197,7 +197,8 @@ export class Runner extends EventEmitter {
         previous,
       );
       // Scrapers that asked for gzip will again: compress now, off the event loop, not in their scrape.
-      if (previous?.gzipAsked) scheduled.snapshot.compress().catch(() => undefined);
+      // A first snapshot too: most scrapers ask for gzip, and once compressed it lets go of its text.
+      if (!previous || previous.gzipAsked) scheduled.snapshot.compress().catch(() => undefined);
       status.series = scheduled.snapshot.series;
       if (isNoData(result)) {
         if (status.noData !== result.noData)

@@ -140,8 +140,10 @@ export class Snapshot {
     previous?: Snapshot,
   ) {
     this.reusable = previous?.members;
-    // With no history, keep the text: a first scrape may be plain.
-    this.keepText = previous === undefined || previous.textAsked;
+    // Keep the text while text scrapers are around. With no history, don't: the runner compresses a
+    // first snapshot at once, so that the collector's next cycle can write the same buffer (a second
+    // one would be garbage V8 need not collect for hours); a first plain scrape inflates it.
+    this.keepText = previous?.textAsked ?? false;
     for (const family of families) {
       let body: Buffer;
       let lines: number;

@@ -104,7 +104,7 @@ describe('gzip-only snapshots', () => {
   it('let go of their text buffers once compressed when no scrape asked for text, and inflate if one then does', async () => {
     const first = new Snapshot([{ meta: NIC.stat, body: cycleBuffer({ a: 1, b: 2 }, {}, 1, 0) }], 0);
     const expected = Buffer.concat(first.parts(false)).toString();
-    // First snapshot: no history, so it keeps its text; it was asked for text, so the next keeps it too.
+    // First snapshot: asked for text, so it keeps its text, and the next keeps it too.
     await first.gzip(false);
     const secondBuffer = cycleBuffer({ a: 1, b: 2 }, { a: true, b: true }, 2, 1);
     const second = new Snapshot([{ meta: NIC.stat, body: secondBuffer }], 0, undefined, first);
@@ -145,5 +145,15 @@ describe('gzip-only snapshots with whole bodies', () => {
     await second.gzip(false);
     assert.equal(buffer.holders, 1, 'still held by the snapshot');
     assert.match(Buffer.concat(second.parts(false)).toString(), /device="a"/);
+  });
+});
+
+describe('a first snapshot', () => {
+  it('lets go of its text once compressed when no scrape asked for text: the next cycle can write the same buffer', async () => {
+    const buffer = cycleBuffer({ a: 1 }, {}, 1, 0);
+    const first = new Snapshot([{ meta: NIC.stat, body: buffer }], 0);
+    const text = zlib.gunzipSync(await first.gzipped(false)).toString();
+    assert.equal(buffer.holders, 0);
+    assert.equal(Buffer.concat(first.parts(false)).toString(), text);
   });
 });
