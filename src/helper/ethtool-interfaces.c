@@ -1,7 +1,7 @@
 /* ListInterfaces: every interface with its driver info, stat count and
  * link settings, read over SIOCETHTOOL. The reply's slots (~1.8 KB an
  * interface, mostly link mode masks) are freed once the reply is packed
- * when they hold more than SLOTS_KEEP_BYTES, so a host with many interfaces
+ * when they hold more than RPC_KEEP_BYTES, so a host with many interfaces
  * does not keep them between calls. */
 #include <errno.h>
 #include <net/if.h>
@@ -16,7 +16,6 @@
 
 /* link_mode_masks_nwords is an s8. */
 #define MODE_WORDS_MAX 127
-#define SLOTS_KEEP_BYTES (128 * 1024)
 
 struct interface_slot {
 	Ethtrack__Helper__V1__Interface msg;
@@ -37,12 +36,8 @@ static struct {
 
 static void release_slots(void)
 {
-	if (interfaces_reply.cap_slots * sizeof(*interfaces_reply.slots) <= SLOTS_KEEP_BYTES)
-		return;
-	free(interfaces_reply.slots);
-	interfaces_reply.slots = NULL;
-	interfaces_reply.cap_slots = 0;
-	interfaces_reply.msg.n_interfaces = 0;
+	if (rpc_release_large((void **)&interfaces_reply.slots, &interfaces_reply.cap_slots, sizeof(*interfaces_reply.slots)))
+		interfaces_reply.msg.n_interfaces = 0;
 }
 
 #define COPY_FIELD(dst, src)                                                          \

@@ -7,7 +7,7 @@
  * unsupported kinds cost nothing and need no per-device cache here; the
  * service logs, once per device, what a device lacks. The reply's slots
  * (~13 KB a device) are freed once the reply is packed when they hold more
- * than SLOTS_KEEP_BYTES: on a host with many devices that is most of the
+ * than RPC_KEEP_BYTES: on a host with many devices that is most of the
  * helper's memory between calls, and the call comes only every few cycles. */
 #include <errno.h>
 #include <stdio.h>
@@ -21,7 +21,6 @@
 
 #define LANES_MAX 8
 #define FEC_ARRAY_MAX (1 + LANES_MAX) /* the total, then per lane */
-#define SLOTS_KEEP_BYTES (128 * 1024)
 
 struct settings_slot {
 	Ethtrack__Helper__V1__DeviceSettings msg;
@@ -49,12 +48,8 @@ static uint8_t rx[ETHNL_RX_BYTES] __attribute__((aligned(8)));
 
 static void release_slots(void)
 {
-	if (reply.cap_slots * sizeof(*reply.slots) <= SLOTS_KEEP_BYTES)
-		return;
-	free(reply.slots);
-	reply.slots = NULL;
-	reply.cap_slots = 0;
-	reply.n = 0;
+	if (rpc_release_large((void **)&reply.slots, &reply.cap_slots, sizeof(*reply.slots)))
+		reply.n = 0;
 }
 
 #define PAIRS(slot, field) \

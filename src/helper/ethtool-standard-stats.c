@@ -5,7 +5,7 @@
  * not count; stat numbers are sent as the uapi numbers them and named by
  * the service. A device with no group (every veth, virtio) gives its slot
  * back at once, as it is never sent; the slots (~20 KB a device) are freed
- * once the reply is packed when they hold more than SLOTS_KEEP_BYTES, so a
+ * once the reply is packed when they hold more than RPC_KEEP_BYTES, so a
  * host with many devices does not keep them between calls. */
 #include <errno.h>
 #include <stdio.h>
@@ -20,7 +20,6 @@
 #define GROUPS 4    /* ETHTOOL_STATS_ETH_PHY .. ETHTOOL_STATS_RMON */
 #define BUCKETS 16  /* ETHTOOL_RMON_HIST_MAX is 10 */
 #define STATS_MAX 48 /* more than any group's ETHTOOL_A_STATS_*_CNT */
-#define SLOTS_KEEP_BYTES (128 * 1024)
 
 struct group_slot {
 	Ethtrack__Helper__V1__StatsGroup msg;
@@ -50,12 +49,8 @@ static uint8_t rx[ETHNL_RX_BYTES] __attribute__((aligned(8)));
 
 static void release_slots(void)
 {
-	if (reply.cap_slots * sizeof(*reply.slots) <= SLOTS_KEEP_BYTES)
-		return;
-	free(reply.slots);
-	reply.slots = NULL;
-	reply.cap_slots = 0;
-	reply.n = 0;
+	if (rpc_release_large((void **)&reply.slots, &reply.cap_slots, sizeof(*reply.slots)))
+		reply.n = 0;
 }
 
 /* One ETHTOOL_A_STATS_GRP_HIST_RX/TX nest: low, high and value. */

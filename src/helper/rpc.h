@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <protobuf-c/protobuf-c.h>
 
 /* Status codes with the values of grpc_status_code, so handlers need not
@@ -54,6 +55,23 @@ int rpc_send(struct rpc_ctx *ctx, const ProtobufCMessage *msg);
  * failed): a handler whose reply is large can give its storage back to the
  * kernel then instead of holding it until its next call. One per call. */
 void rpc_after_reply(struct rpc_ctx *ctx, void (*fn)(void));
+
+/* Reply storage a handler keeps between calls up to this size; more is
+ * given back once the reply is packed (rpc_after_reply). */
+#define RPC_KEEP_BYTES (128 * 1024)
+
+/* Frees *slots (cap elements of elem bytes) and zeroes *cap when it holds
+ * more than RPC_KEEP_BYTES; returns whether it did (the caller then resets
+ * what counts into it). */
+static inline int rpc_release_large(void **slots, size_t *cap, size_t elem)
+{
+	if (*cap * elem <= RPC_KEEP_BYTES)
+		return 0;
+	free(*slots);
+	*slots = NULL;
+	*cap = 0;
+	return 1;
+}
 
 /* A unary handler returns its reply, which stays owned by the handler and
  * valid until it is packed: until the handler's next call (handlers reuse

@@ -10,7 +10,6 @@
 // (test/collectors/ethtool-segments.test.ts).
 
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import zlib from 'node:zlib';
 import winston from 'winston';
@@ -19,16 +18,15 @@ import { EthtoolCollector } from '../../src/collectors/ethtool';
 import { Snapshot } from '../../src/exposition/snapshot';
 import { Pattern } from '../../src/flags';
 import { HELPER } from '../support/exporter';
-import { HelperClient, HelperProcess, traversableTempDir } from '../support/helper-process';
+import { type HelperClient, HelperUnderTest } from '../support/helper-process';
 import { Netns } from '../support/netns';
 
 const logger = winston.createLogger({ silent: true });
 
 describe('ethtool collector segments on real veths', () => {
-  const temp = traversableTempDir('segments');
+  const under = new HelperUnderTest('segments');
   let ns: Netns;
   let peer: Netns;
-  let helper: HelperProcess;
   let client: HelperClient;
 
   before(async () => {
@@ -40,19 +38,13 @@ describe('ethtool collector segments on real veths', () => {
     await ns.addVeth('sg0a', 'sg0b', 4, { peerNs: peer });
     await ns.addVeth('sg1a', 'sg1b', 4);
     await ns.addVeth('sg2a', 'sg2b', 4);
-    helper = await HelperProcess.start(HELPER, path.join(temp.dir, 'helper.sock'), { ns });
-    client = new HelperClient(helper.address, 3000);
+    client = await under.start(HELPER, ns);
   });
 
   after(async () => {
-    client?.close();
-    if (helper) {
-      helper.kill('SIGKILL');
-      await helper.exited;
-    }
+    await under.stop();
     ns?.destroy();
     peer?.destroy();
-    temp.cleanup();
   });
 
   /** Cycles as the runner runs them: each snapshot handed the previous one and compressed. */

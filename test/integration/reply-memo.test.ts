@@ -4,33 +4,25 @@
 // added, a channel count set with ethtool -L).
 
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { HELPER } from '../support/exporter';
-import { HelperClient, HelperProcess, traversableTempDir } from '../support/helper-process';
+import { type HelperClient, HelperUnderTest } from '../support/helper-process';
 import { Netns } from '../support/netns';
 
 describe('reply memo through the real helper', () => {
-  const temp = traversableTempDir('memo');
+  const under = new HelperUnderTest('memo');
   let ns: Netns;
-  let helper: HelperProcess;
   let client: HelperClient;
 
   before(async () => {
     ns = await Netns.create('memo');
     await ns.addVeth('mm0a', 'mm0b', 8);
-    helper = await HelperProcess.start(HELPER, path.join(temp.dir, 'helper.sock'), { ns });
-    client = new HelperClient(helper.address, 3000);
+    client = await under.start(HELPER, ns);
   });
 
   after(async () => {
-    client?.close();
-    if (helper) {
-      helper.kill('SIGKILL');
-      await helper.exited;
-    }
+    await under.stop();
     ns?.destroy();
-    temp.cleanup();
   });
 
   it('returns the same interface list until a device is added', async () => {

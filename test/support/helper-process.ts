@@ -215,4 +215,35 @@ client.info().then(
   }
 }
 
+/**
+ * A helper started on its own (binary, in `ns` if given) with a client for
+ * it, for a suite's before(); stop() (for its after()) closes the client,
+ * kills the helper and removes its socket's directory, whatever state
+ * before() reached.
+ */
+export class HelperUnderTest {
+  private readonly temp: { dir: string; cleanup: () => void };
+  helper: HelperProcess | undefined;
+  client!: HelperClient;
+
+  constructor(tag: string) {
+    this.temp = traversableTempDir(tag);
+  }
+
+  async start(binary: string, ns?: Netns, timeoutMs = 3000): Promise<HelperClient> {
+    this.helper = await HelperProcess.start(binary, path.join(this.temp.dir, 'helper.sock'), { ns });
+    this.client = new HelperClient(this.helper.address, timeoutMs);
+    return this.client;
+  }
+
+  async stop(): Promise<void> {
+    this.client?.close();
+    if (this.helper) {
+      this.helper.kill('SIGKILL');
+      await this.helper.exited;
+    }
+    this.temp.cleanup();
+  }
+}
+
 export { HelperCallError, HelperClient };
