@@ -197,8 +197,10 @@ export class Runner extends EventEmitter {
         previous,
       );
       // Scrapers that asked for gzip will again: compress now, off the event loop, not in their scrape.
-      // A first snapshot too: most scrapers ask for gzip, and once compressed it lets go of its text.
-      if (!previous || previous.gzipAsked) scheduled.snapshot.compress().catch(() => undefined);
+      // A first snapshot that can let go of its text too: most scrapers ask for gzip, and once it is
+      // compressed the collector's next cycle writes the same buffer instead of a second one.
+      const first = !previous && scheduled.snapshot.dropsText;
+      if (first || previous?.gzipAsked) scheduled.snapshot.compress().catch(() => undefined);
       status.series = scheduled.snapshot.series;
       if (isNoData(result)) {
         if (status.noData !== result.noData)

@@ -274,11 +274,16 @@ export class Snapshot {
     return this.gzippedBodies;
   }
 
+  /** Whether the snapshot lets go of its text once compressed (all its lent buffers are segmented). */
+  get dropsText(): boolean {
+    return this.holding && this.lent.length > 0 && !this.lendsWholeBodies;
+  }
+
   /** Lets go of the lent (large, reusable) text buffers: what a gzip-only snapshot serves is compressed. */
   private dropText(): void {
     // Only segmented bodies are dropped (inflated back from their pieces): a snapshot that also lends a
     // whole body keeps holding, since that body is served from the buffer itself.
-    if (!this.holding || this.lent.length === 0 || this.lendsWholeBodies) return;
+    if (!this.dropsText) return;
     for (const chunk of this.chunks) if (chunk.segments) chunk.body = undefined;
     this.retire();
   }
