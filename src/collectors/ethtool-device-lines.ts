@@ -5,7 +5,7 @@
 // and a device whose lines would come out the same as last cycle's (a veth's
 // ethtool stats count only XDP, so on a node of pod veths most never move)
 // has last cycle's bytes copied instead of rendered, and its segment is
-// marked unchanged so the snapshot reuses its gzip member.
+// marked unchanged so the snapshot reuses its compressed piece.
 
 import type { TextBuffer } from '../exposition/text-buffer';
 

@@ -266,7 +266,7 @@ export class EthtoolCollector implements Collector {
     this.buffers.trim();
     const body = this.buffers.acquire();
     // Each device's lines are a segment; one written from the same values as
-    // last cycle is the same bytes, and its gzip member is reused.
+    // last cycle is the same bytes, and its compressed piece is reused.
     body.cycle = ++this.cycle;
     body.previousCycle = this.lastWritten;
     for (const stats of this.decoder.decode(reply)) {

@@ -1,7 +1,9 @@
-// A collector's latest families, rendered once per cycle; gzipped only when a
-// scraper asks for gzip, and then once per cycle, so a scrape only writes bytes.
-// A family written in segments is compressed a member per segment, and what
-// did not change since the last cycle is not compressed again.
+// A collector's latest families, rendered once per cycle; compressed only when
+// a scraper asks for gzip, and then once per cycle, so a scrape only writes
+// bytes. Compressed pieces are spliced into one gzip member per scrape
+// (gzip-splice.ts). A family written in segments is compressed a piece per
+// segment, and a segment that did not change since the last cycle is not
+// compressed again.
 
 import zlib from 'node:zlib';
 import { familyHeader, type MetricMeta, type RenderedFamily } from './family';
@@ -80,7 +82,7 @@ interface Chunk {
   body: Buffer | undefined;
   /** The body's CRC-32, once compressed. */
   bodyCrc?: Crc;
-  /** A segmented body (TextBuffer.endSegment): one gzip member per segment. */
+  /** A segmented body (TextBuffer.endSegment): one compressed piece per segment. */
   segments?: Segment[];
   cycle: number;
   previousCycle: number;
@@ -96,20 +98,19 @@ interface Members {
 /**
  * A job's latest families, rendered once. Sample lines are shared by both
  * formats; only the headers differ, so each family keeps one body and two
- * small headers, and one gzip member of its body serves both formats (gzip
- * members concatenate into a valid gzip stream). A segmented body gets a
- * member per segment, and a segment its writer marks as unchanged since the
- * previous snapshot reuses that snapshot's member instead of compressing it
- * again (the idle devices of a node). Nothing of the collector's own objects
- * is retained.
+ * small headers, and one compressed piece of its body serves both formats.
+ * A segmented body gets a piece per segment, and a segment its writer marks
+ * as unchanged since the previous snapshot reuses that snapshot's piece
+ * instead of compressing it again (the idle devices of a node). Nothing of
+ * the collector's own objects is retained.
  */
 export class Snapshot {
   private readonly chunks: Chunk[] = [];
   private readonly lent: TextBuffer[] = [];
   private gzippedBodies: Promise<Buffer[][]> | undefined;
-  /** The previous snapshot's members, until this one is compressed (never a chain of snapshots). */
+  /** The previous snapshot's pieces, until this one is compressed (never a chain of snapshots). */
   private reusable: Map<MetricMeta, Members> | undefined;
-  /** This snapshot's members, once compressed, for the next one. */
+  /** This snapshot's pieces, once compressed, for the next one (and to inflate a dropped body). */
   private members: Map<MetricMeta, Members> | undefined;
   /** A scrape asked for this snapshot gzipped: the runner then compresses the next one within its cycle. */
   gzipAsked = false;

@@ -19,10 +19,10 @@ export class TextBuffer {
   /** Held by the snapshot being served, and by responses still writing it. */
   holders = 0;
   /**
-   * Segments (a device's lines, say) that a snapshot compresses one gzip
-   * member each: where each ends, its key, and whether the writer knows its
-   * bytes equal those of the segment of the same key in the cycle it wrote
-   * as `previousCycle`, whose member can then be reused. None: one member.
+   * Segments (a device's lines, say) that a snapshot compresses a piece
+   * each: where each ends, its key, and whether the writer knows its bytes
+   * equal those of the segment of the same key in the cycle it wrote as
+   * `previousCycle`, whose piece can then be reused. None: one piece.
    */
   readonly segmentEnds: number[] = [];
   readonly segmentKeys: string[] = [];
