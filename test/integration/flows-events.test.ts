@@ -19,9 +19,9 @@ import {
 } from '../support/conntrack';
 import { listenForDestroys } from '../support/conntrack-events';
 import { run } from '../support/exec';
-import { Exporter, HELPER_ASAN, ROOT } from '../support/exporter';
+import { type Exporter, HELPER_ASAN, ROOT, withExporter } from '../support/exporter';
 import { type ParsedSample, parseExposition, sampleValue, select } from '../support/exposition';
-import { type Netns, withNetns } from '../support/netns';
+import { withNetns } from '../support/netns';
 
 const { A4, A6, B4 } = ADDRESSES;
 const CT_FILL = path.join(ROOT, 'build', 'helper', 'ct-fill');
@@ -90,23 +90,6 @@ function assertNeverDown(
   for (const [key, was] of before) {
     const now = after.get(key);
     assert.ok(now && now.bytes >= was.bytes && now.packets >= was.packets, `${key} went down`);
-  }
-}
-
-async function withExporter<T>(
-  args: string[],
-  ns: Netns,
-  body: (exporter: Exporter) => Promise<T>,
-  helper?: string,
-): Promise<T> {
-  const exporter = await Exporter.start(['--no-collector.ethtool', ...args], { ns, helper });
-  try {
-    await exporter.ready();
-    const result = await body(exporter);
-    assert.deepEqual(exporter.sanitizerReports(), []);
-    return result;
-  } finally {
-    await exporter.stop();
   }
 }
 

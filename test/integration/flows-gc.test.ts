@@ -20,7 +20,7 @@ import {
 const { A4, B4, A6, B6 } = ADDRESSES;
 
 import { run, sleep } from '../support/exec';
-import { Exporter, ROOT } from '../support/exporter';
+import { type Exporter, ROOT, withExporter } from '../support/exporter';
 import { type ParsedSample, parseExposition, sampleValue, select } from '../support/exposition';
 import { type Netns, withNetns } from '../support/netns';
 
@@ -59,18 +59,6 @@ async function waitForGcRuns(exporter: Exporter, table: string, runs: number): P
     if ((sampleValue(samples, 'ethtrack_gc_runs_total', { table }) ?? 0) >= runs) return samples;
     if (Date.now() > deadline) throw new Error(`fewer than ${runs} GC runs of ${table}\n${exporter.logs.join('\n')}`);
     await sleep(100);
-  }
-}
-
-async function withExporter<T>(args: string[], ns: Netns, body: (exporter: Exporter) => Promise<T>): Promise<T> {
-  const exporter = await Exporter.start(['--no-collector.ethtool', ...args], { ns });
-  try {
-    await exporter.ready();
-    const result = await body(exporter);
-    assert.deepEqual(exporter.sanitizerReports(), []);
-    return result;
-  } finally {
-    await exporter.stop();
   }
 }
 

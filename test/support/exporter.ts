@@ -1,6 +1,7 @@
 // Runs the real built exporter (dist/src/cli.js), optionally inside a
 // network namespace, and talks to it with curl from the same namespace.
 
+import assert from 'node:assert/strict';
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { PATHS } from '../../src/paths';
@@ -198,5 +199,27 @@ export class Exporter {
     return this.logs.filter((line) =>
       /AddressSanitizer|LeakSanitizer|runtime error:|UndefinedBehaviorSanitizer/.test(line),
     );
+  }
+}
+
+/**
+ * Runs body against an exporter without the ethtool collector (the conntrack
+ * and flows suites), started in ns with `args`, and stops it whatever body
+ * does; a sanitizer report from the (ASan by default) helper fails the test.
+ */
+export async function withExporter<T>(
+  args: string[],
+  ns: Netns,
+  body: (exporter: Exporter) => Promise<T>,
+  helper?: string,
+): Promise<T> {
+  const exporter = await Exporter.start(['--no-collector.ethtool', ...args], { ns, helper });
+  try {
+    await exporter.ready();
+    const result = await body(exporter);
+    assert.deepEqual(exporter.sanitizerReports(), []);
+    return result;
+  } finally {
+    await exporter.stop();
   }
 }
