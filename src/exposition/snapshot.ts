@@ -130,7 +130,7 @@ export class Snapshot {
   readonly series: number = 0;
   private crcText: Crc | undefined;
   private crcOpenMetrics: Crc | undefined;
-  /** Segments compressed and reused by the last compress() (tests and the bench). */
+  /** Segments compressed and reused by the last compress(), for tests. */
   segmentsCompressed = 0;
   segmentsReused = 0;
 
@@ -314,7 +314,7 @@ export class Snapshot {
     return { pieces, crc };
   }
 
-  /** The families in one format as one gzip member (tests, and a scrape of this snapshot alone). */
+  /** The families in one format as one gzip member, for tests (a scrape frames every snapshot's pieces in one). */
   async gzipped(openMetrics: boolean): Promise<Buffer> {
     const { pieces, crc } = await this.gzip(openMetrics);
     return Buffer.concat(gzipFrame(pieces, crc));
