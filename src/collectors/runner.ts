@@ -6,7 +6,6 @@
 // asking for gzip cause, which starts as soon as the cycle has rendered.
 
 import { EventEmitter } from 'node:events';
-import cron, { type ScheduledTask } from 'node-cron';
 import type { RenderedFamily } from '../exposition/family';
 import type { SelfMetrics } from '../exposition/self-metrics';
 import { Snapshot } from '../exposition/snapshot';
@@ -15,6 +14,7 @@ import { HelperCallError } from '../helper-client/client';
 import type { Logger } from '../logger';
 import { type Collector, isNoData, type NoData, noData } from './collector';
 import { CpuAccountant } from './cpu-accounting';
+import { type Schedule, scheduleIntervalMs, startSchedule } from './schedule';
 
 export interface JobStatus {
   name: string;
@@ -33,76 +33,10 @@ export interface JobStatus {
   skippedOverlaps: number;
 }
 
-/** Seconds, minutes, hours: the fields a schedule's fast path reads, with their ranges. */
-const FIELD_RANGES: readonly [number, number][] = [
-  [0, 59],
-  [0, 59],
-  [0, 23],
-];
-/** Seconds in one cycle of a schedule whose fields from this one on are all `*`. */
-const PERIODS = [1, 60, 3600];
-
-// The values of one plain numeric field (`*`, `5`, `1-9`, `*/15`, `0-30/10`, lists of these); undefined otherwise.
-function fieldValues(field: string, [low, high]: [number, number]): number[] | undefined {
-  const values = new Set<number>();
-  for (const part of field.split(',')) {
-    const match = /^(\*|(\d+)(?:-(\d+))?)(?:\/(\d+))?$/.exec(part);
-    if (!match) return undefined;
-    const from = match[1] === '*' ? low : Number(match[2]);
-    const to = match[1] === '*' ? high : match[3] !== undefined ? Number(match[3]) : match[4] ? undefined : from;
-    const step = match[4] !== undefined ? Number(match[4]) : 1;
-    if (to === undefined || from < low || to > high || from > to || step < 1) return undefined;
-    for (let v = from; v <= to; v += step) values.add(v);
-  }
-  return [...values];
-}
-
-// The schedules ethtrack ships (`*/15 * * * * *`, `0 * * * * *`) repeat
-// every second, minute or hour: their longest gap is read off the fields. The
-// answer is the one getNextRuns(25) gives whenever a cycle holds at most 24
-// runs (25 runs then see every gap); anything else asks node-cron, whose
-// getNextRuns costs ~35 ms of start-up for five jobs (its date-part
-// formatters warming up, then ~3 ms a schedule).
-function periodicIntervalMs(schedule: string): number | undefined {
-  const fields = schedule.trim().split(/\s+/);
-  if (fields.length !== 6) return undefined;
-  let repeatsAt = fields.length;
-  while (repeatsAt > 0 && fields[repeatsAt - 1] === '*') repeatsAt--;
-  if (repeatsAt === 0) return 1000;
-  if (repeatsAt > 2) return undefined;
-  let offsets = [0];
-  for (let i = 0; i < repeatsAt; i++) {
-    const values = fieldValues(fields[i], FIELD_RANGES[i]);
-    if (!values) return undefined;
-    offsets = offsets.flatMap((offset) => values.map((v) => offset + v * PERIODS[i]));
-  }
-  const period = PERIODS[repeatsAt];
-  if (offsets.length > 24) return undefined;
-  offsets.sort((a, b) => a - b);
-  let longest = period - offsets[offsets.length - 1] + offsets[0];
-  for (let i = 1; i < offsets.length; i++) longest = Math.max(longest, offsets[i] - offsets[i - 1]);
-  return longest * 1000;
-}
-
-/** The longest gap between consecutive runs of a cron expression (irregular schedules included). */
-export function scheduleIntervalMs(schedule: string): number {
-  const periodic = periodicIntervalMs(schedule);
-  if (periodic !== undefined) return periodic;
-  const task = cron.createTask(schedule, () => undefined);
-  try {
-    const runs = task.getNextRuns(25);
-    let longest = 0;
-    for (let i = 1; i < runs.length; i++) longest = Math.max(longest, runs[i].getTime() - runs[i - 1].getTime());
-    return longest > 0 ? longest : 60_000;
-  } finally {
-    void task.destroy();
-  }
-}
-
 class ScheduledJob {
   snapshot: Snapshot | undefined;
   readonly status: JobStatus;
-  task: ScheduledTask | undefined;
+  task: Schedule | undefined;
   current: Promise<void> | undefined;
 
   constructor(readonly job: Collector) {
@@ -141,9 +75,7 @@ export class Runner extends EventEmitter {
 
   start(): void {
     for (const scheduled of this.jobs) {
-      scheduled.task = cron.schedule(scheduled.job.schedule, () => this.runOnce(scheduled), {
-        name: scheduled.job.name,
-      });
+      scheduled.task = startSchedule(scheduled.job.schedule, scheduled.job.name, () => this.runOnce(scheduled));
       void this.runOnce(scheduled);
     }
   }
@@ -247,7 +179,7 @@ export class Runner extends EventEmitter {
   /** Stops scheduling; waits at most graceMs for cycles in flight (they only read). */
   async stop(graceMs = 1000): Promise<void> {
     this.stopped = true;
-    for (const job of this.jobs) await job.task?.destroy();
+    for (const job of this.jobs) await job.task?.stop();
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
       Promise.all(this.jobs.map((job) => job.current)),
