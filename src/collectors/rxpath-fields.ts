@@ -65,14 +65,15 @@ export const NET_DEV_SPLIT: [number, [MetricMeta, string][]][] = [
     ],
   ],
 ];
-/** Sysfs counters read every cycle: [metric, path under /sys/class/net/DEV]. */
+/** Sysfs counters read every cycle unless rxpath-links.ts knows them unchanged: [metric, path under /sys/class/net/DEV]. */
 export const SYSFS_ALWAYS: [MetricMeta, string][] = [
   [NIC_LINK.receiveNohandler, 'statistics/rx_nohandler'],
   [NIC_LINK.carrierUp, 'carrier_up_count'],
   [NIC_LINK.carrierDown, 'carrier_down_count'],
 ];
 
-/** SYSFS_ALWAYS indexes of the carrier counts. */
+/** SYSFS_ALWAYS indexes of rx_nohandler and of the carrier counts. */
+export const NOHANDLER = 0;
 export const CARRIER_UP = 1;
 export const CARRIER_DOWN = 2;
 

@@ -6,6 +6,17 @@
 // (errors, drops, flaps, nohandler) stay put for hours, so a cycle mostly
 // reads and compares: writing the 16 families' lines anew was most of the
 // cycle's JavaScript, and all of it while the code is still cold.
+//
+// rx_nohandler is not read while the device's rx_packets stays the same.
+// Each read of it costs a dev_get_stats (a veth sums every queue), and it
+// only moves when a frame arrives that no protocol takes: drivers count a
+// frame in rx_packets before they hand it to the stack, which is where it
+// finds no handler (or, for hardware counters, a little after, which only
+// makes us read once more). The value kept is one read in a cycle after
+// rx_packets had last moved, so a frame counted just before a read but
+// handled just after it is not missed. A driver that counted nohandler
+// without rx_packets would show it late: every device's rx_nohandler is
+// read again at least every NOHANDLER_RECHECK_MS.
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -14,8 +25,16 @@ import { type TextBuffer, TextBufferPool } from '../exposition/text-buffer';
 import type { DeviceFilter } from './device-filter';
 import { scanNetDev } from './kernel-bytes';
 import type { KernelFiles } from './kernel-files';
-import { NET_DEV_COLUMNS } from './kernel-text';
-import { CARRIER_DOWN, CARRIER_UP, LINK_FAMILIES, NET_DEV_DIRECT, NET_DEV_SPLIT, SYSFS_ALWAYS } from './rxpath-fields';
+import { NET_DEV, NET_DEV_COLUMNS } from './kernel-text';
+import {
+  CARRIER_DOWN,
+  CARRIER_UP,
+  LINK_FAMILIES,
+  NET_DEV_DIRECT,
+  NET_DEV_SPLIT,
+  NOHANDLER,
+  SYSFS_ALWAYS,
+} from './rxpath-fields';
 import type { DeviceTopology } from './rxpath-topology';
 
 /** The /proc/net/dev column of each direct counter and of each split part's sum, flat (cold code indexes, not destructures). */
@@ -23,6 +42,9 @@ const DIRECT_COLUMNS = Int32Array.from(NET_DEV_DIRECT, ([, column]) => column);
 const SPLIT_COLUMNS = Int32Array.from(NET_DEV_SPLIT.flatMap(([column, parts]) => parts.map(() => column)));
 /** A value that has no sample (the file is absent, or the device went away mid-cycle). */
 const NONE = -1;
+const RX_PACKETS = NET_DEV.rx_packets;
+/** A device's rx_nohandler is read at least this often, whether or not its rx_packets moved. */
+export const NOHANDLER_RECHECK_MS = 60_000;
 
 export interface Device {
   name: string;
@@ -38,7 +60,11 @@ export interface Device {
   carrierChangesFile: string;
   carrierChanges: number;
   carrierCounts: Float64Array;
-  /** The device's /proc/net/dev counters, as last parsed. */
+  /** rx_nohandler as last read and when (Date.now()); settled: it may stand while rx_packets does not move. */
+  nohandler: number;
+  nohandlerAt: number;
+  nohandlerSettled: boolean;
+  /** The device's /proc/net/dev counters, as last parsed (NaN before the first parse). */
   netDev: Float64Array;
   /** Per LINK_FAMILIES entry: this cycle's value, and the value in the family's served body (NONE: no sample). */
   values: Float64Array;
@@ -77,12 +103,16 @@ export class LinkCounters {
   private readonly bodyVersions = new Float64Array(LINK_FAMILIES.length).fill(-1);
   /** Per family: a value differs from its body this cycle. */
   private readonly changed = new Uint8Array(LINK_FAMILIES.length);
+  /** Date.now() at the start of this cycle. */
+  private now = 0;
 
   constructor(
     private readonly files: KernelFiles,
     private readonly procfs: string,
     private readonly sysfs: string,
     private readonly filter: DeviceFilter,
+    /** NOHANDLER_RECHECK_MS; tests set 0 (read every cycle) or more than they run. */
+    private readonly nohandlerRecheckMs = NOHANDLER_RECHECK_MS,
   ) {}
 
   private netClass(device: string, ...parts: string[]): string {
@@ -105,7 +135,10 @@ export class LinkCounters {
             carrierChangesFile: this.netClass(name, 'carrier_changes'),
             carrierChanges: -1,
             carrierCounts: new Float64Array(2),
-            netDev: new Float64Array(NET_DEV_COLUMNS.length),
+            nohandler: NONE,
+            nohandlerAt: 0,
+            nohandlerSettled: false,
+            netDev: new Float64Array(NET_DEV_COLUMNS.length).fill(Number.NaN),
             values: new Float64Array(LINK_FAMILIES.length),
             shown: new Float64Array(LINK_FAMILIES.length),
           }
@@ -124,9 +157,10 @@ export class LinkCounters {
     const file = path.join(this.procfs, 'net', 'dev');
     const length = this.files.read(file);
     const bytes = this.files.bytes;
+    this.now = Date.now();
     if (this.lastRows > 0 && length === this.lastLength && bytes.compare(this.last, 0, length, 0, length) === 0) {
       // The whole file is last cycle's: the same devices in the same order with the same values.
-      for (let d = 0; d < this.order.length; d++) this.readDevice(this.order[d], this.order[d].netDev);
+      for (let d = 0; d < this.order.length; d++) this.readDevice(this.order[d], this.order[d].netDev, true);
       this.render();
       return false;
     }
@@ -174,9 +208,10 @@ export class LinkCounters {
         row++;
         if (device !== null) {
           // null: the row's bytes are last cycle's, and so are its values.
+          const still = values === null || values[RX_PACKETS] === device.netDev[RX_PACKETS];
           if (values !== null) device.netDev.set(values);
           order.push(device);
-          this.readDevice(device, device.netDev);
+          this.readDevice(device, device.netDev, still);
         }
       },
       same,
@@ -200,8 +235,11 @@ export class LinkCounters {
     return listed;
   }
 
-  /** One device's values into device.values, noting the families they change. */
-  private readDevice(device: Device, netDev: Float64Array): void {
+  /**
+   * One device's values into device.values, noting the families they
+   * change. `still`: rx_packets is what it was last cycle.
+   */
+  private readDevice(device: Device, netDev: Float64Array, still: boolean): void {
     const out = device.values;
     let family = 0;
     for (let k = 0; k < DIRECT_COLUMNS.length; k++, family++) out[family] = netDev[DIRECT_COLUMNS[k]];
@@ -214,6 +252,13 @@ export class LinkCounters {
     for (let k = 0; k < SYSFS_ALWAYS.length; k++, family++) {
       out[family] = NONE;
       if (device.absent[k]) continue;
+      if (k === NOHANDLER) {
+        if (still && device.nohandlerSettled && this.now - device.nohandlerAt < this.nohandlerRecheckMs) {
+          out[family] = device.nohandler;
+          continue;
+        }
+        device.nohandlerSettled = false;
+      }
       if (k >= CARRIER_UP && changes >= 0 && changes === device.carrierChanges) {
         // No flap since the counts were read: carrier_changes is their sum.
         out[family] = device.carrierCounts[k - CARRIER_UP];
@@ -223,7 +268,12 @@ export class LinkCounters {
       try {
         const value = this.files.readCounter(device.alwaysFiles[k]);
         out[family] = value;
-        if (k >= CARRIER_UP) {
+        if (k === NOHANDLER) {
+          device.nohandler = value;
+          device.nohandlerAt = this.now;
+          // Read a cycle or more after rx_packets last moved: no frame it counted is still on its way.
+          device.nohandlerSettled = still;
+        } else if (k >= CARRIER_UP) {
           device.carrierCounts[k - CARRIER_UP] = value;
           carrierKnown++;
         }

@@ -11,11 +11,13 @@
 // Cost is what decides the shape (the goal is a fifth of node_exporter's
 // softnet+netdev+netstat). One /proc/net/dev read gives every device's
 // counters, and a sysfs detail file is read only where its /proc/net/dev sum
-// is non-zero (rx_crc etc. sum into "frame"), and the carrier up and down
-// counts only when carrier_changes (their sum) moved, so a clean device
-// costs two kept-open sysfs reads (rx_nohandler, carrier_changes). Taking
-// the link counters from one helper RTM_GETLINK dump instead was built and
-// measured: a grpc-js unary call costs the service about what ~100 devices'
+// is non-zero (rx_crc etc. sum into "frame"), the carrier up and down
+// counts only when carrier_changes (their sum) moved, and rx_nohandler only
+// when the device's rx_packets moved (a frame is counted there before the
+// stack finds no handler for it; rxpath-links.ts says why that is enough)
+// or NOHANDLER_RECHECK_MS passed. So a clean, idle device costs one
+// kept-open sysfs read (carrier_changes). Taking the link counters from
+// one helper RTM_GETLINK dump instead was built and measured: a grpc-js unary call costs the service about what ~100 devices'
 // reads cost, and its round trip adds to the wall time, so on the 128-veth
 // bench it was slower (5-6 vs 2.5-3 ms wall), paying off in the service's
 // CPU only from several hundred devices. Files are pread into one buffer and parsed as bytes
@@ -25,9 +27,10 @@
 // (rxpath-links.ts) skips what did not change: /proc/net/dev rows with last
 // cycle's bytes are not parsed again, and a link family is rewritten only
 // when one of its values changed. What is left is mostly the kernel's own
-// cost: /proc/net/dev and each rx_nohandler read sum every queue of a veth
-// (dev_get_stats), about 1.1-1.3 ms of syscalls a cycle on the 128-veth
-// bench with cold caches, as much from C as from here. The queue topology is
+// cost: /proc/net/dev sums every queue of a veth (dev_get_stats), as each
+// rx_nohandler read would again, and carrier_changes is a read per device;
+// skipping the rx_nohandler reads of idle devices took the 128-veth
+// bench's cycle from about 2.4 to 1.8 ms. The queue topology is
 // configuration: read when a device appears, then every TOPOLOGY_REFRESH_MS
 // in the background a device at a time (rxpath-topology.ts), and rendered
 // only when it changed; a cycle only adds the interrupt counts.
@@ -81,6 +84,8 @@ export interface RxpathOptions {
   procfs: string;
   sysfs: string;
   devices: DeviceFilter;
+  /** How often rx_nohandler is read when rx_packets did not move (NOHANDLER_RECHECK_MS); for tests. */
+  nohandlerRecheckMs?: number;
 }
 
 export class RxpathCollector implements Collector {
@@ -118,7 +123,13 @@ export class RxpathCollector implements Collector {
       })),
       values: new Float64Array(fields.length),
     });
-    this.links = new LinkCounters(this.files, options.procfs, options.sysfs, options.devices);
+    this.links = new LinkCounters(
+      this.files,
+      options.procfs,
+      options.sysfs,
+      options.devices,
+      options.nohandlerRecheckMs,
+    );
     this.socketFiles = [
       socketFile('snmp', SNMP_FIELDS, false),
       socketFile('snmp6', SNMP6_FIELDS, true),

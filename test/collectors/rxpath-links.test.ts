@@ -3,7 +3,9 @@
 // fresh one serves from the same files. The /proc and /sys files recorded
 // for the golden test are copied and edited between cycles (a real device
 // cannot be made to change one counter alone, or to leave /proc/net/dev
-// and come back, on demand).
+// and come back, on demand). rx_nohandler is the designed exception: it is
+// read only when the device's rx_packets moved (or after the recheck
+// interval), so an edit of it alone is not seen at once.
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -16,11 +18,12 @@ import { Snapshot } from '../../src/exposition/snapshot';
 import { parseExposition, sampleValue } from '../support/exposition';
 import { PROCFS_DIR, SYSFS_DIR } from '../support/golden';
 
-function collector(root: string): RxpathCollector {
+function collector(root: string, nohandlerRecheckMs?: number): RxpathCollector {
   return new RxpathCollector('', {
     procfs: path.join(root, 'proc'),
     sysfs: path.join(root, 'sys'),
     devices: new DeviceFilter(undefined, undefined),
+    nohandlerRecheckMs,
   });
 }
 
@@ -40,7 +43,8 @@ async function fresh(root: string): Promise<string> {
   return new Served(collector(root)).cycle();
 }
 
-describe('rxpath link families served again when unchanged', () => {
+/** A copy of the recorded /proc and /sys, removed after the suite, and ways to edit it. */
+function fakeTree() {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'ethtrack-rxlinks-'));
   after(() => fs.rmSync(root, { recursive: true, force: true }));
   fs.cpSync(PROCFS_DIR, path.join(root, 'proc'), { recursive: true });
@@ -57,6 +61,11 @@ describe('rxpath link families served again when unchanged', () => {
     else lines.splice(at, 1);
     fs.writeFileSync(netDev, lines.join('\n'));
   };
+  return { root, sys, setRow };
+}
+
+describe('rxpath link families served again when unchanged', () => {
+  const { root, sys, setRow } = fakeTree();
 
   it('equals a fresh collector after each edit, and shows the edited value', async () => {
     const served = new Served(collector(root));
@@ -95,5 +104,59 @@ describe('rxpath link families served again when unchanged', () => {
     assert.equal(text, await fresh(root));
     assert.equal(sampleValue(parseExposition(text), 'ethtrack_nic_transmit_packets_total', { device: 'br0' }), 8);
     assert.equal(await served.cycle(), text, 'nothing changed since: the same text');
+  });
+});
+
+describe('rxpath rx_nohandler read only when rx_packets moved', () => {
+  const { root, sys, setRow } = fakeTree();
+  const HOUR = 3_600_000;
+  const nohandler = (text: string, device: string) =>
+    sampleValue(parseExposition(text), 'ethtrack_nic_receive_nohandler_total', { device });
+  /** q8b's /proc/net/dev row with these rx and tx packet counts. */
+  const q8b = (rx: number, tx: number) => setRow('q8b', [446, rx, 0, 0, 0, 0, 0, 0, 446, tx, 0, 0, 0, 0, 0, 0]);
+  const setNohandler = (value: number) => fs.writeFileSync(sys('q8b', 'statistics/rx_nohandler'), `${value}\n`);
+
+  it('keeps the value read while the row does not move (by design), and reads it once rx_packets moves', async () => {
+    const served = new Served(collector(root, HOUR));
+    assert.equal(await served.cycle(), await fresh(root));
+    // The second cycle's read is the one kept: made a cycle after rx_packets last moved.
+    assert.equal(await served.cycle(), await fresh(root));
+
+    // Only the sysfs file changes: the whole /proc/net/dev is last cycle's.
+    setNohandler(4);
+    assert.equal(nohandler(await served.cycle(), 'q8b'), 0, 'not read: /proc/net/dev unchanged');
+    // Another device's row changes; q8b's row bytes are last cycle's.
+    setRow('q8a', [446, 6, 0, 0, 0, 0, 0, 0, 446, 5, 0, 0, 0, 0, 0, 0]);
+    assert.equal(nohandler(await served.cycle(), 'q8b'), 0, "not read: q8b's row unchanged");
+    // q8b's row changes but not its rx_packets.
+    q8b(5, 9);
+    assert.equal(nohandler(await served.cycle(), 'q8b'), 0, 'not read: rx_packets unchanged');
+
+    q8b(6, 9);
+    let text = await served.cycle();
+    assert.equal(nohandler(text, 'q8b'), 4, 'rx_packets moved: read');
+    assert.equal(text, await fresh(root));
+    // That read was made in the cycle rx_packets moved: the next cycle reads again.
+    setNohandler(5);
+    text = await served.cycle();
+    assert.equal(nohandler(text, 'q8b'), 5, 'read once more after rx_packets moved');
+    assert.equal(text, await fresh(root));
+    setNohandler(6);
+    assert.equal(nohandler(await served.cycle(), 'q8b'), 5, 'kept again');
+    q8b(7, 9);
+    text = await served.cycle();
+    assert.equal(nohandler(text, 'q8b'), 6);
+    assert.equal(text, await fresh(root));
+  });
+
+  it('with a recheck interval of 0 reads rx_nohandler every cycle', async () => {
+    const served = new Served(collector(root, 0));
+    await served.cycle();
+    await served.cycle();
+    const before = nohandler(await served.cycle(), 'q8b') ?? -1;
+    setNohandler(before + 3);
+    const text = await served.cycle();
+    assert.equal(nohandler(text, 'q8b'), before + 3);
+    assert.equal(text, await fresh(root));
   });
 });
