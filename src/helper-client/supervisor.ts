@@ -28,6 +28,14 @@ export interface SupervisorOptions {
 
 /** A spawned helper that has not answered by then is treated as hung. */
 const STARTUP_GRACE_MS = 10_000;
+/**
+ * What a spawned helper prints (server.c) once its socket accepts. Until
+ * then it is not asked: a probe that finds no socket puts grpc-js's channel
+ * into reconnect backoff (100 ms), which cost ~25 ms of every start. A helper
+ * that never prints it is probed anyway after ANNOUNCE_WAIT_MS.
+ */
+const SERVING_LINE = /^ethtrack-helper \S+: serving \(pid \d+\)$/;
+const ANNOUNCE_WAIT_MS = 1000;
 
 export type HelperState = 'starting' | 'up' | 'down' | 'stopped';
 
@@ -64,6 +72,8 @@ export class HelperSupervisor extends EventEmitter {
   private readonly address: string;
   private upSince = 0;
   private spawnedAt = 0;
+  /** The spawned helper printed SERVING_LINE. */
+  private announced = false;
 
   constructor(private readonly options: SupervisorOptions) {
     super();
@@ -97,6 +107,18 @@ export class HelperSupervisor extends EventEmitter {
   async waitUntilUp(timeoutMs: number): Promise<boolean> {
     const end = Date.now() + timeoutMs;
     while (Date.now() < end && !this.stopping) {
+      if (this.awaitingAnnouncement()) {
+        await new Promise<void>((resolve) => {
+          const done = () => {
+            clearTimeout(timer);
+            this.off('announced', done);
+            resolve();
+          };
+          const timer = setTimeout(done, 50);
+          this.once('announced', done);
+        });
+        continue;
+      }
       if (await this.probe()) return true;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
@@ -110,6 +132,7 @@ export class HelperSupervisor extends EventEmitter {
     this.spawnedAt = Date.now();
     this.upSince = 0;
     this.failedProbes = 0;
+    this.announced = false;
     let child: ChildProcess;
     try {
       child = spawn(helperPath, ['--socket', socketPath, '--exit-with-parent'], {
@@ -123,9 +146,17 @@ export class HelperSupervisor extends EventEmitter {
       return;
     }
     this.child = child;
+    // While the helper starts, on the other core.
+    setImmediate(() => this.helper.prepare());
     for (const stream of [child.stdout, child.stderr]) {
       if (!stream) continue;
-      readline.createInterface({ input: stream }).on('line', (line) => logger.info(line, { component: 'helper' }));
+      readline.createInterface({ input: stream }).on('line', (line) => {
+        logger.info(line, { component: 'helper' });
+        if (this.child === child && SERVING_LINE.test(line)) {
+          this.announced = true;
+          this.emit('announced');
+        }
+      });
     }
     const gone = (why: string) => {
       if (this.child !== child) return;
@@ -171,10 +202,22 @@ export class HelperSupervisor extends EventEmitter {
     this.emit('state', state);
   }
 
+  /** A helper just spawned, not yet serving (nor given up on announcing it). */
+  private awaitingAnnouncement(): boolean {
+    return (
+      this.options.spawn &&
+      this.child !== undefined &&
+      !this.announced &&
+      this.state === 'starting' &&
+      Date.now() - this.spawnedAt < ANNOUNCE_WAIT_MS
+    );
+  }
+
   /** One GetInfo round trip; updates state, version and resident memory. */
   async probe(): Promise<boolean> {
     if (this.stopping) return false;
     if (this.options.spawn && !this.child) return false;
+    if (this.awaitingAnnouncement()) return false;
     if (this.options.spawn && this.child && this.state === 'up' && !fs.existsSync(socketPathOf(this.address))) {
       // Live connections survive an unlinked socket, new ones would not: start afresh.
       this.options.logger.warn('helper socket vanished; restarting the helper', { socket: this.address });
