@@ -28,6 +28,7 @@ export class Ethtrack {
   private readonly auth: BasicAuth;
   private healthTimer: NodeJS.Timeout | undefined;
   private countedRestarts = 0;
+  private readyLogged = false;
 
   constructor(
     readonly config: Config,
@@ -84,7 +85,13 @@ export class Ethtrack {
     for (const job of this.runner.statuses) {
       this.health.set(collectorService(job.name), job.lastSuccess !== undefined && job.lastError === undefined);
     }
-    this.health.set('', this.notReadyReason() === undefined);
+    const ready = this.notReadyReason() === undefined;
+    this.health.set('', ready);
+    if (ready && !this.readyLogged) {
+      // Once: the moment /readyz first answers 200, and how long the start took.
+      this.readyLogged = true;
+      this.logger.info('ready', { after_seconds: Number(process.uptime().toFixed(3)) });
+    }
   }
 
   async start(): Promise<void> {

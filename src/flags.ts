@@ -3,8 +3,8 @@
 // Every value is validated here, before anything starts; a bad one is a
 // UsageError whose message names the flag.
 
-import cron from 'node-cron';
 import { RE2JS } from 're2js';
+import { nodeCron } from './logger';
 
 export class UsageError extends Error {}
 
@@ -92,7 +92,8 @@ function convert(spec: FlagSpec, raw: string): FlagValue {
       if (raw.trim().split(/\s+/).length !== 6) {
         return fail('expected a node-cron expression with six fields (seconds first)');
       }
-      if (!cron.validate(raw)) return fail('not a valid cron expression');
+      // node-cron is asked only about what the fast path cannot read (and so is loaded only then).
+      if (!periodic(raw) && !nodeCron().validate(raw)) return fail('not a valid cron expression');
       return raw;
     }
     case 'int':
@@ -193,4 +194,55 @@ export function getBool(values: FlagValues, name: string): boolean {
 export function getRegex(values: FlagValues, name: string): Pattern | undefined {
   const value = values.get(name);
   return value instanceof Pattern ? value : undefined;
+}
+
+// Schedules: node-cron expressions, six fields with seconds first. One that
+// repeats within an hour is read here (and timed by collectors/schedule.ts).
+
+/** Seconds, minutes, hours: the fields a schedule's fast path reads, with their ranges. */
+const FIELD_RANGES: readonly [number, number][] = [
+  [0, 59],
+  [0, 59],
+  [0, 23],
+];
+/** Seconds in one cycle of a schedule whose fields from this one on are all `*`. */
+const PERIODS = [1, 60, 3600];
+
+// The values of one plain numeric field (`*`, `5`, `1-9`, `*/15`, `0-30/10`, lists of these); undefined otherwise.
+function fieldValues(field: string, [low, high]: [number, number]): number[] | undefined {
+  const values = new Set<number>();
+  for (const part of field.split(',')) {
+    const match = /^(\*|(\d+)(?:-(\d+))?)(?:\/(\d+))?$/.exec(part);
+    if (!match) return undefined;
+    const from = match[1] === '*' ? low : Number(match[2]);
+    const to = match[1] === '*' ? high : match[3] !== undefined ? Number(match[3]) : match[4] ? undefined : from;
+    const step = match[4] !== undefined ? Number(match[4]) : 1;
+    if (to === undefined || from < low || to > high || from > to || step < 1) return undefined;
+    for (let v = from; v <= to; v += step) values.add(v);
+  }
+  return [...values];
+}
+
+/** A schedule that repeats every second, minute or hour: its period and the runs' offsets into it, in seconds. */
+export interface Periodic {
+  periodSeconds: number;
+  offsets: number[];
+}
+
+/** The period and offsets of a schedule whose fields from the hours on are `*`; undefined for any other. */
+export function periodic(schedule: string): Periodic | undefined {
+  const fields = schedule.trim().split(/\s+/);
+  if (fields.length !== 6) return undefined;
+  let repeatsAt = fields.length;
+  while (repeatsAt > 0 && fields[repeatsAt - 1] === '*') repeatsAt--;
+  if (repeatsAt === 0) return { periodSeconds: 1, offsets: [0] };
+  if (repeatsAt > 2) return undefined;
+  let offsets = [0];
+  for (let i = 0; i < repeatsAt; i++) {
+    const values = fieldValues(fields[i], FIELD_RANGES[i]);
+    if (!values) return undefined;
+    offsets = offsets.flatMap((offset) => values.map((v) => offset + v * PERIODS[i]));
+  }
+  offsets.sort((a, b) => a - b);
+  return { periodSeconds: PERIODS[repeatsAt], offsets };
 }

@@ -4,7 +4,6 @@
 
 import { format } from 'node:util';
 import * as grpc from '@grpc/grpc-js';
-import cron from 'node-cron';
 import winston from 'winston';
 
 export type Logger = winston.Logger;
@@ -42,6 +41,10 @@ const clean = (args: unknown[]): string =>
     .replace(ANSI, '')
     .trim();
 
+type NodeCron = typeof import('node-cron').default;
+let cron: NodeCron | undefined;
+let cronLog: Logger | undefined;
+
 /** Sends grpc-js's and node-cron's own messages through the logger. */
 export function routeLibraryLogs(logger: Logger): void {
   const grpcLog = logger.child({ component: 'grpc-js' });
@@ -51,13 +54,31 @@ export function routeLibraryLogs(logger: Logger): void {
     debug: (...args: unknown[]) => grpcLog.debug(clean(args)),
   });
   grpc.setLogVerbosity(grpc.logVerbosity.ERROR);
-  const cronLog = logger.child({ component: 'node-cron' });
+  cronLog = logger.child({ component: 'node-cron' });
+  if (cron) routeCronLogs(cron, cronLog);
+}
+
+function routeCronLogs(module: NodeCron, log: Logger): void {
   const withError = (level: 'error' | 'debug') => (message: string | Error, err?: Error) =>
-    cronLog.log(level, clean([message instanceof Error ? message.message : message]), err ? { err: err.message } : {});
-  cron.setLogger({
-    info: (message: string) => cronLog.info(clean([message])),
-    warn: (message: string) => cronLog.warn(clean([message])),
+    log.log(level, clean([message instanceof Error ? message.message : message]), err ? { err: err.message } : {});
+  module.setLogger({
+    info: (message: string) => log.info(clean([message])),
+    warn: (message: string) => log.warn(clean([message])),
     error: withError('error'),
     debug: withError('debug'),
   });
+}
+
+/**
+ * node-cron, loaded on first use: the schedules ethtrack ships are read and
+ * run without it (collectors/schedule.ts), and loading it took ~14 ms of
+ * every start. Its messages go through the logger from whenever both exist.
+ */
+export function nodeCron(): NodeCron {
+  if (!cron) {
+    const loaded = require('node-cron') as NodeCron & { default?: NodeCron };
+    cron = loaded.default ?? loaded;
+    if (cronLog) routeCronLogs(cron, cronLog);
+  }
+  return cron;
 }

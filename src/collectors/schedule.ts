@@ -9,55 +9,8 @@
 // that the seconds and minutes fields give directly. The runs are the same:
 // a test compares them with node-cron's own getNextRuns.
 
-import cron from 'node-cron';
-
-/** Seconds, minutes, hours: the fields a schedule's fast path reads, with their ranges. */
-const FIELD_RANGES: readonly [number, number][] = [
-  [0, 59],
-  [0, 59],
-  [0, 23],
-];
-/** Seconds in one cycle of a schedule whose fields from this one on are all `*`. */
-const PERIODS = [1, 60, 3600];
-
-// The values of one plain numeric field (`*`, `5`, `1-9`, `*/15`, `0-30/10`, lists of these); undefined otherwise.
-function fieldValues(field: string, [low, high]: [number, number]): number[] | undefined {
-  const values = new Set<number>();
-  for (const part of field.split(',')) {
-    const match = /^(\*|(\d+)(?:-(\d+))?)(?:\/(\d+))?$/.exec(part);
-    if (!match) return undefined;
-    const from = match[1] === '*' ? low : Number(match[2]);
-    const to = match[1] === '*' ? high : match[3] !== undefined ? Number(match[3]) : match[4] ? undefined : from;
-    const step = match[4] !== undefined ? Number(match[4]) : 1;
-    if (to === undefined || from < low || to > high || from > to || step < 1) return undefined;
-    for (let v = from; v <= to; v += step) values.add(v);
-  }
-  return [...values];
-}
-
-/** A schedule that repeats every second, minute or hour: its period and the runs' offsets into it, in seconds. */
-export interface Periodic {
-  periodSeconds: number;
-  offsets: number[];
-}
-
-/** The period and offsets of a schedule whose fields from the hours on are `*`; undefined for any other. */
-export function periodic(schedule: string): Periodic | undefined {
-  const fields = schedule.trim().split(/\s+/);
-  if (fields.length !== 6) return undefined;
-  let repeatsAt = fields.length;
-  while (repeatsAt > 0 && fields[repeatsAt - 1] === '*') repeatsAt--;
-  if (repeatsAt === 0) return { periodSeconds: 1, offsets: [0] };
-  if (repeatsAt > 2) return undefined;
-  let offsets = [0];
-  for (let i = 0; i < repeatsAt; i++) {
-    const values = fieldValues(fields[i], FIELD_RANGES[i]);
-    if (!values) return undefined;
-    offsets = offsets.flatMap((offset) => values.map((v) => offset + v * PERIODS[i]));
-  }
-  offsets.sort((a, b) => a - b);
-  return { periodSeconds: PERIODS[repeatsAt], offsets };
-}
+import { type Periodic, periodic } from '../flags';
+import { nodeCron } from '../logger';
 
 // The interval is the longest gap between runs. Read off the fields, it is
 // the one node-cron's getNextRuns(25) gives whenever a period holds at most
@@ -78,7 +31,7 @@ function periodicIntervalMs(schedule: string): number | undefined {
 export function scheduleIntervalMs(schedule: string): number {
   const known = periodicIntervalMs(schedule);
   if (known !== undefined) return known;
-  const task = cron.createTask(schedule, () => undefined);
+  const task = nodeCron().createTask(schedule, () => undefined);
   try {
     const runs = task.getNextRuns(25);
     let longest = 0;
@@ -113,7 +66,7 @@ export interface Schedule {
 export function startSchedule(schedule: string, name: string, run: () => void): Schedule {
   const plan = periodic(schedule);
   if (!plan) {
-    const task = cron.schedule(schedule, run, { name });
+    const task = nodeCron().schedule(schedule, run, { name });
     return { stop: () => task.destroy() };
   }
   let timer: NodeJS.Timeout | undefined;

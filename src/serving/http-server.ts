@@ -5,7 +5,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type net from 'node:net';
 import type { AddressInfo } from 'node:net';
-import './express-lazy-body-parser';
+import './express-lazy-deps';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Runner } from '../collectors/runner';
 import { combine, crcOf, deflatePiece, gzipFrame } from '../exposition/gzip-splice';

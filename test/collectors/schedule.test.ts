@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
-import { periodic, startSchedule } from '../../src/collectors/schedule';
+import { startSchedule } from '../../src/collectors/schedule';
+import { periodic } from '../../src/flags';
 
 const SCHEDULES = [
   '* * * * * *',
@@ -25,7 +26,8 @@ const SCHEDULES = [
 function runsIn(tz: string): { schedule: string; ours: number[]; cron: number[]; afterFirst: number }[] {
   const code = `
     const cron = require(${JSON.stringify(require.resolve('node-cron'))});
-    const { nextRun, periodic } = require(${JSON.stringify(require.resolve('../../src/collectors/schedule'))});
+    const { nextRun } = require(${JSON.stringify(require.resolve('../../src/collectors/schedule'))});
+    const { periodic } = require(${JSON.stringify(require.resolve('../../src/flags'))});
     const out = ${JSON.stringify(SCHEDULES)}.map((schedule) => {
       const plan = periodic(schedule);
       const task = cron.createTask(schedule, () => undefined);

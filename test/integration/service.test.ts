@@ -89,6 +89,13 @@ describe('endpoints', () => {
     await exporter?.stop();
   });
 
+  it('logs "ready" once, with the seconds its start took', () => {
+    const ready = exporter.logs.filter((line) => line.includes('"msg":"ready"') || line.includes('"message":"ready"'));
+    assert.equal(ready.length, 1, ready.join('\n'));
+    const seconds = (JSON.parse(ready[0]) as { after_seconds: number }).after_seconds;
+    assert.ok(seconds > 0 && seconds < 20, `after_seconds ${seconds}`);
+  });
+
   it('serves a status page with the version, helper state and each collector', async () => {
     const reply = await exporter.request('/');
     assert.equal(reply.status, 200);

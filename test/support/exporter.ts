@@ -32,6 +32,8 @@ export class Exporter {
   readonly logs: string[] = [];
   httpPort = 0;
   grpcPort = 0;
+  /** When (Date.now()) the exporter logged that it is ready: /readyz answers 200 from then on. */
+  readyAt = 0;
   private exited: Promise<number | null>;
   exitCode: number | null | undefined;
 
@@ -59,6 +61,7 @@ export class Exporter {
     if (process.env.ETHTRACK_TEST_VERBOSE) process.stderr.write(`[exporter] ${line}\n`);
     try {
       const record = JSON.parse(line) as { msg?: string; message?: string; address?: string; grpc_health?: string };
+      if ((record.message ?? record.msg) === 'ready' && this.readyAt === 0) this.readyAt = Date.now();
       if ((record.message ?? record.msg) === 'listening' && record.address && record.grpc_health) {
         this.httpPort = Number(record.address.split(':').pop());
         this.grpcPort = Number(record.grpc_health.split(':').pop());
