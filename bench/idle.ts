@@ -46,21 +46,32 @@ export async function idle(settleMs = 10_000): Promise<{ readySeconds: number; m
   }
 }
 
-async function main(): Promise<void> {
-  const runs = Number(process.argv[2] ?? 5);
-  const settleMs = Number(process.env.IDLE_SETTLE_MS ?? 10_000);
-  const results = [];
+/** `runs` idle starts, each printed; the medians of their ready times and memory (service and helper). */
+export async function idleMedians(
+  runs: number,
+  settleMs = 10_000,
+): Promise<{ readySeconds: number; memory: Memory; helper: Memory; runs: number }> {
+  const results: Awaited<ReturnType<typeof idle>>[] = [];
   for (let i = 0; i < runs; i++) {
     const result = await idle(settleMs);
     results.push(result);
     console.log(
-      `  run ${i + 1}: ready ${result.readySeconds.toFixed(3)} s, rss ${mb(result.memory.rss)}, anon ${mb(result.memory.anon)}`,
+      `  idle run ${i + 1}: ready ${result.readySeconds.toFixed(3)} s, rss ${mb(result.memory.rss)}, anon ${mb(result.memory.anon)}`,
     );
   }
-  const ready = median(results.map((r) => r.readySeconds));
-  const rss = median(results.map((r) => r.memory.rss));
-  const anon = median(results.map((r) => r.memory.anon));
-  console.log(`median of ${runs}: ready ${ready.toFixed(3)} s, rss ${mb(rss)}, anon ${mb(anon)}`);
+  const of = (pick: (r: Awaited<ReturnType<typeof idle>>) => number) => median(results.map(pick));
+  return {
+    readySeconds: of((r) => r.readySeconds),
+    memory: { rss: of((r) => r.memory.rss), anon: of((r) => r.memory.anon) },
+    helper: { rss: of((r) => r.helper.rss), anon: of((r) => r.helper.anon) },
+    runs,
+  };
+}
+
+async function main(): Promise<void> {
+  const runs = Number(process.argv[2] ?? 5);
+  const { readySeconds, memory } = await idleMedians(runs, Number(process.env.IDLE_SETTLE_MS ?? 10_000));
+  console.log(`median of ${runs}: ready ${readySeconds.toFixed(3)} s, rss ${mb(memory.rss)}, anon ${mb(memory.anon)}`);
 }
 
 if (require.main === module) void main();
