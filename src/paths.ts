@@ -27,6 +27,8 @@ export const PATHS = {
   helper: path.join(ROOT, 'build', 'helper', 'ethtrack-helper'),
   helperAsan: path.join(ROOT, 'build', 'helper', 'ethtrack-helper-asan'),
   cli: path.join(ROOT, 'dist', 'src', 'cli.js'),
+  /** The bcrypt worker's script: a file of its own, which the bundled cli.js (in dist/src) is not beside. */
+  bcryptWorker: path.join(ROOT, 'dist', 'src', 'serving', 'bcrypt-worker.js'),
   dashboards: path.join(ROOT, 'grafana', 'dashboards'),
   prometheusRules: path.join(ROOT, 'deploy', 'prometheus'),
   kubernetes: path.join(ROOT, 'deploy', 'kubernetes'),

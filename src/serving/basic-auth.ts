@@ -20,10 +20,10 @@
 
 import crypto from 'node:crypto';
 import os from 'node:os';
-import path from 'node:path';
 import type * as WorkerThreads from 'node:worker_threads';
 import type { Worker } from 'node:worker_threads';
 import type { Logger } from '../logger';
+import { PATHS } from '../paths';
 import type { CompareReply, CompareRequest } from './bcrypt-worker';
 
 export type AuthResult = 'ok' | 'denied' | 'busy';
@@ -77,7 +77,7 @@ export class ComparePool {
   private spawn(): Worker {
     // Loaded here, with the first worker: services without basic auth never need it.
     const { Worker } = require('node:worker_threads') as typeof WorkerThreads;
-    const worker = new Worker(path.join(__dirname, 'bcrypt-worker.js'));
+    const worker = new Worker(PATHS.bcryptWorker);
     worker.on('message', (reply: CompareReply) => {
       const pending = this.pending.get(reply.id);
       if (!pending) return;
