@@ -15,6 +15,8 @@ export class KernelFiles {
   private readonly open = new Map<string, number>();
   /** How many kept descriptors readCounter reopened after ENODEV (the device behind them went away). */
   reopens = 0;
+  /** How many kept descriptors were closed: a CounterHandle taken under another count is not trusted. */
+  private closes = 0;
 
   /** A whole file as latin1 text (kernel text is ASCII). */
   readText(file: string): string {
@@ -104,6 +106,33 @@ export class KernelFiles {
       this.open.set(file, fd);
       length = fs.readSync(fd, this.small, 0, this.small.length, 0);
     }
+    return this.parseCounter(length, file);
+  }
+
+  /**
+   * readCounter through the descriptor `handle` remembers, so the hottest
+   * reads (one per device a cycle) skip the path lookup. The number is
+   * trusted only while no kept descriptor was closed since it was taken (a
+   * closed number can come back as another file's); otherwise, and on any
+   * error, it goes through readCounter, which reopens what must be.
+   */
+  readCounterAt(handle: CounterHandle): number {
+    if (handle.closes === this.closes) {
+      let length = -1;
+      try {
+        length = fs.readSync(handle.fd, this.small, 0, this.small.length, 0);
+      } catch {
+        // ENODEV and the like: readCounter's own handling below.
+      }
+      if (length >= 0) return this.parseCounter(length, handle.file);
+    }
+    const value = this.readCounter(handle.file);
+    handle.fd = this.open.get(handle.file) ?? -1;
+    handle.closes = handle.fd < 0 ? -1 : this.closes;
+    return value;
+  }
+
+  private parseCounter(length: number, file: string): number {
     let value = 0;
     let digits = 0;
     for (let i = 0; i < length; i++) {
@@ -125,6 +154,7 @@ export class KernelFiles {
     const fd = this.open.get(file);
     if (fd === undefined) return;
     this.open.delete(file);
+    this.closes++;
     try {
       fs.closeSync(fd);
     } catch {
@@ -144,4 +174,12 @@ export class KernelFiles {
   closeAll(): void {
     for (const file of [...this.open.keys()]) this.close(file);
   }
+}
+
+/** A sysfs counter file and the kept descriptor KernelFiles.readCounterAt last found for it. */
+export class CounterHandle {
+  fd = -1;
+  /** KernelFiles' close count when fd was taken; -1: none taken. */
+  closes = -1;
+  constructor(readonly file: string) {}
 }

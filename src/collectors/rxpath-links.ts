@@ -24,7 +24,7 @@ import { type MetricMeta, samplePrefix } from '../exposition/family';
 import { type TextBuffer, TextBufferPool } from '../exposition/text-buffer';
 import type { DeviceFilter } from './device-filter';
 import { scanNetDev } from './kernel-bytes';
-import type { KernelFiles } from './kernel-files';
+import { CounterHandle, type KernelFiles } from './kernel-files';
 import { NET_DEV, NET_DEV_COLUMNS } from './kernel-text';
 import {
   CARRIER_DOWN,
@@ -57,7 +57,7 @@ export interface Device {
   /** SYSFS_ALWAYS entries this kernel lacks (carrier counts before 4.16), not asked again. */
   absent: boolean[];
   /** carrier_changes when carrierCounts (up, down) were read after it; -1: read them. */
-  carrierChangesFile: string;
+  carrierChangesFile: CounterHandle;
   carrierChanges: number;
   carrierCounts: Float64Array;
   /** rx_nohandler as last read and when (Date.now()); settled: it may stand while rx_packets does not move. */
@@ -132,7 +132,7 @@ export class LinkCounters {
             ),
             alwaysFiles: SYSFS_ALWAYS.map(([, relative]) => this.netClass(name, relative)),
             absent: SYSFS_ALWAYS.map(() => false),
-            carrierChangesFile: this.netClass(name, 'carrier_changes'),
+            carrierChangesFile: new CounterHandle(this.netClass(name, 'carrier_changes')),
             carrierChanges: -1,
             carrierCounts: new Float64Array(2),
             nohandler: NONE,
@@ -160,7 +160,7 @@ export class LinkCounters {
     this.now = Date.now();
     if (this.lastRows > 0 && length === this.lastLength && bytes.compare(this.last, 0, length, 0, length) === 0) {
       // The whole file is last cycle's: the same devices in the same order with the same values.
-      for (let d = 0; d < this.order.length; d++) this.readDevice(this.order[d], this.order[d].netDev, true);
+      for (let d = 0; d < this.order.length; d++) this.readDevice(this.order[d], this.order[d].netDev, true, true);
       this.render();
       return false;
     }
@@ -211,7 +211,7 @@ export class LinkCounters {
           const still = values === null || values[RX_PACKETS] === device.netDev[RX_PACKETS];
           if (values !== null) device.netDev.set(values);
           order.push(device);
-          this.readDevice(device, device.netDev, still);
+          this.readDevice(device, device.netDev, still, values === null);
         }
       },
       same,
@@ -237,9 +237,16 @@ export class LinkCounters {
 
   /**
    * One device's values into device.values, noting the families they
-   * change. `still`: rx_packets is what it was last cycle.
+   * change. `still`: rx_packets is what it was last cycle; `rowSame`: the
+   * whole /proc/net/dev row is last cycle's bytes.
    */
-  private readDevice(device: Device, netDev: Float64Array, still: boolean): void {
+  private readDevice(device: Device, netDev: Float64Array, still: boolean, rowSame: boolean): void {
+    const changes = this.carrierChanges(device);
+    // The row is last cycle's bytes, so are its counters, and the split parts
+    // of its sums too (counters only grow: an unchanged sum has unchanged
+    // parts). With no flap and rx_nohandler not due, every value is last
+    // cycle's: device.values already holds them and the bodies show them.
+    if (rowSame && changes >= 0 && changes === device.carrierChanges && !this.nohandlerDue(device, still)) return;
     const out = device.values;
     let family = 0;
     for (let k = 0; k < DIRECT_COLUMNS.length; k++, family++) out[family] = netDev[DIRECT_COLUMNS[k]];
@@ -247,13 +254,12 @@ export class LinkCounters {
     for (let p = 0; p < SPLIT_COLUMNS.length; p++, family++) {
       out[family] = netDev[SPLIT_COLUMNS[p]] > 0 ? this.files.readCounter(device.splitFiles[p]) : 0;
     }
-    const changes = this.carrierChanges(device);
     let carrierKnown = 0;
     for (let k = 0; k < SYSFS_ALWAYS.length; k++, family++) {
       out[family] = NONE;
       if (device.absent[k]) continue;
       if (k === NOHANDLER) {
-        if (still && device.nohandlerSettled && this.now - device.nohandlerAt < this.nohandlerRecheckMs) {
+        if (!this.nohandlerDue(device, still)) {
           out[family] = device.nohandler;
           continue;
         }
@@ -289,6 +295,12 @@ export class LinkCounters {
     for (let f = 0; f < out.length; f++) if (out[f] !== shown[f]) this.changed[f] = 1;
   }
 
+  /** rx_nohandler must be read: rx_packets moved, or the value is unsettled or due its recheck. */
+  private nohandlerDue(device: Device, still: boolean): boolean {
+    if (device.absent[NOHANDLER]) return false;
+    return !(still && device.nohandlerSettled && this.now - device.nohandlerAt < this.nohandlerRecheckMs);
+  }
+
   /**
    * carrier_changes (carrier_up_count + carrier_down_count, one read instead
    * of two), or -1 when it cannot stand for them: the counts are absent, or
@@ -299,7 +311,7 @@ export class LinkCounters {
     if (device.absent[CARRIER_UP] || device.absent[CARRIER_DOWN]) return -1;
     const reopens = this.files.reopens;
     try {
-      const changes = this.files.readCounter(device.carrierChangesFile);
+      const changes = this.files.readCounterAt(device.carrierChangesFile);
       return this.files.reopens === reopens ? changes : -1;
     } catch {
       // A device that vanished mid-cycle: the counts' own reads say how.
