@@ -5,12 +5,10 @@ import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { describe, it } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
-import cron from 'node-cron';
 import winston from 'winston';
 import { type Collector, noData } from '../../src/collectors/collector';
 import { NIC } from '../../src/collectors/metrics';
 import { Runner } from '../../src/collectors/runner';
-import { scheduleIntervalMs } from '../../src/collectors/schedule';
 import { renderFamily } from '../../src/exposition/family';
 import { SelfMetrics } from '../../src/exposition/self-metrics';
 import { HelperCallError, type HelperClient, helperErrorDetail } from '../../src/helper-client/client';
@@ -30,38 +28,6 @@ function standInJob(name: string, behaviour: () => Promise<void>): Collector {
 }
 
 describe('runner', () => {
-  it('reads the interval of a six-field cron schedule', () => {
-    assert.equal(scheduleIntervalMs('*/15 * * * * *'), 15_000);
-    assert.equal(scheduleIntervalMs('0 * * * * *'), 60_000);
-  });
-
-  it("reads intervals off the fields exactly as node-cron's next 25 runs give them", () => {
-    const longestOfNext25 = (schedule: string) => {
-      const task = cron.createTask(schedule, () => undefined);
-      const runs = task.getNextRuns(25);
-      void task.destroy();
-      return Math.max(...runs.slice(1).map((run, i) => run.getTime() - runs[i].getTime()));
-    };
-    for (const schedule of [
-      '* * * * * *',
-      '*/15 * * * * *',
-      '0 * * * * *',
-      '7 * * * * *',
-      '0,1 * * * * *',
-      '*/7 * * * * *',
-      '10-40/10,59 * * * * *',
-      '0 */5 * * * *',
-      '30 0,20-30/5 * * * *',
-      '0 0 * * * *',
-      '*/2 * * * * *',
-      '* 5 * * * *',
-      '0 0 */6 * * *',
-      '0 0 0 * * 1',
-    ]) {
-      assert.equal(scheduleIntervalMs(schedule), longestOfNext25(schedule), schedule);
-    }
-  });
-
   it('times every cycle and records success and failure in the self-metrics (stand-in jobs)', async () => {
     let fail = false;
     const metrics = new SelfMetrics();

@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
-import { startSchedule } from '../../src/collectors/schedule';
+import cron from 'node-cron';
+import { scheduleIntervalMs, startSchedule } from '../../src/collectors/schedule';
 import { periodic } from '../../src/flags';
 
 const SCHEDULES = [
@@ -21,6 +22,9 @@ const SCHEDULES = [
   '* 5 * * * *',
   '*/20 */7 * * * *',
 ];
+
+/** Schedules node-cron runs itself. */
+const IRREGULAR = ['0 0 */6 * * *', '0 0 0 * * 1', '0 30 9 * * 1-5', '0 0 12 1 * *'];
 
 /** Runs of each schedule by nextRun and by node-cron, in a process of its own in zone `tz` (node-cron keeps its formatters, zone included). */
 function runsIn(tz: string): { schedule: string; ours: number[]; cron: number[]; afterFirst: number }[] {
@@ -57,8 +61,7 @@ describe('schedules timed by the runner', () => {
   }
 
   it('leaves to node-cron what does not repeat within an hour', () => {
-    for (const schedule of ['0 0 */6 * * *', '0 0 0 * * 1', '0 30 9 * * 1-5', '0 0 12 1 * *'])
-      assert.equal(periodic(schedule), undefined, schedule);
+    for (const schedule of IRREGULAR) assert.equal(periodic(schedule), undefined, schedule);
   });
 
   it('runs a job each second until stopped, never twice in one second', async () => {
@@ -72,5 +75,24 @@ describe('schedules timed by the runner', () => {
     assert.ok(count >= 2, `${count} runs in 3.5 s`);
     const seconds = runs.map((run) => Math.round(run / 1000));
     assert.equal(new Set(seconds).size, seconds.length, `one run per second: ${runs.join(', ')}`);
+  });
+});
+
+describe('schedule intervals', () => {
+  it('reads the interval of a six-field cron schedule', () => {
+    assert.equal(scheduleIntervalMs('*/15 * * * * *'), 15_000);
+    assert.equal(scheduleIntervalMs('0 * * * * *'), 60_000);
+  });
+
+  it("reads intervals off the fields exactly as node-cron's next 25 runs give them", () => {
+    const longestOfNext25 = (schedule: string) => {
+      const task = cron.createTask(schedule, () => undefined);
+      const runs = task.getNextRuns(25);
+      void task.destroy();
+      return Math.max(...runs.slice(1).map((run, i) => run.getTime() - runs[i].getTime()));
+    };
+    for (const schedule of [...SCHEDULES, '*/2 * * * * *', ...IRREGULAR]) {
+      assert.equal(scheduleIntervalMs(schedule), longestOfNext25(schedule), schedule);
+    }
   });
 });
