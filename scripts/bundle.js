@@ -81,6 +81,10 @@ async function main() {
     const text = file.path.endsWith('.js') ? file.text.replace(/[\u0080-\uffff]/g, '?') : file.text;
     fs.writeFileSync(file.path, text);
   }
+  // tsc's incremental record still lists cli.js as written from src/cli.ts: a later plain tsc
+  // (npm run dashboards) would keep the bundle, stale, beside fresh modules. Without the record,
+  // the next tsc writes every file again.
+  fs.rmSync(path.join(root, 'dist', '.tsbuildinfo'), { force: true });
 }
 
 main().catch((err) => {

@@ -231,7 +231,8 @@ export interface Periodic {
 
 /** The period and offsets of a schedule whose fields from the hours on are `*`; undefined for any other. */
 export function periodic(schedule: string): Periodic | undefined {
-  const fields = schedule.trim().split(/\s+/);
+  // Spaces only: node-cron takes no tab between fields.
+  const fields = schedule.trim().split(/ +/);
   if (fields.length !== 6) return undefined;
   let repeatsAt = fields.length;
   while (repeatsAt > 0 && fields[repeatsAt - 1] === '*') repeatsAt--;

@@ -181,7 +181,7 @@ export class SnmpFields {
    * the columns found in it and its name count. A kernel's headers do not
    * change, so a header equal to the last one is compared, not walked.
    */
-  private headers: { bytes: Buffer; columns: Int32Array; any: boolean; names: number }[] = [];
+  private headers: { bytes: Buffer; columns: Int32Array; wanted: Int32Array; names: number }[] = [];
 
   constructor(readonly keys: readonly string[]) {
     this.sections = keys.map((key) => Buffer.from(key.slice(0, key.indexOf('.'))));
@@ -214,27 +214,31 @@ export class SnmpFields {
       }
       const header = (line - 1) / 2;
       const seen = this.headers[header];
-      let any = false;
       let names = 0;
+      let wanted: Int32Array;
       if (
         seen &&
         seen.bytes.length === headerEnd - at &&
         bytes.compare(seen.bytes, 0, seen.bytes.length, at, headerEnd) === 0
       ) {
         this.columns.set(seen.columns);
-        any = seen.any;
         names = seen.names;
+        wanted = seen.wanted;
       } else {
+        let any = false;
         for (let f = 0; f < this.sections.length; f++) {
           const section = this.sections[f];
           this.columns[f] = -1;
           if (section.length === colon - at && bytes.compare(section, 0, section.length, at, colon) === 0) any = true;
         }
         names = this.headerColumns(bytes, at, colon, headerEnd, any);
+        // The wanted fields of this line in column order: the value walk then checks one column a word.
+        const fields = [...this.columns.keys()].filter((f) => this.columns[f] >= 0);
+        wanted = Int32Array.from(fields.sort((a, b) => this.columns[a] - this.columns[b]));
         this.headers[header] = {
           bytes: Buffer.from(bytes.subarray(at, headerEnd)),
           columns: this.columns.slice(),
-          any,
+          wanted,
           names,
         };
       }
@@ -242,6 +246,8 @@ export class SnmpFields {
       // wanted column's word is parsed. Some fields are signed (Tcp MaxConn is -1); the wanted ones are counters.
       let count = 0;
       let start = -1;
+      let next = 0;
+      let nextColumn = wanted.length > 0 ? this.columns[wanted[0]] : -1;
       for (let i = valuesAt + prefix; i <= valuesEnd; i++) {
         const byte = i < valuesEnd ? bytes[i] : SPACE;
         if (byte !== SPACE && byte !== TAB) {
@@ -249,13 +255,13 @@ export class SnmpFields {
           continue;
         }
         if (start < 0) continue;
-        if (any) {
-          for (let f = 0; f < this.columns.length; f++) {
-            if (this.columns[f] !== count) continue;
-            const value = decimal(bytes, start, i);
-            if (value < 0) throw new KernelFormatError(file, `${this.keys[f]} is ${word(bytes, start, i)}`);
-            into[f] = value;
-          }
+        while (count === nextColumn) {
+          const f = wanted[next];
+          const value = decimal(bytes, start, i);
+          if (value < 0) throw new KernelFormatError(file, `${this.keys[f]} is ${word(bytes, start, i)}`);
+          into[f] = value;
+          next++;
+          nextColumn = next < wanted.length ? this.columns[wanted[next]] : -1;
         }
         count++;
         start = -1;

@@ -75,7 +75,15 @@ export class Runner extends EventEmitter {
 
   start(): void {
     for (const scheduled of this.jobs) {
-      scheduled.task = startSchedule(scheduled.job.schedule, scheduled.job.name, () => this.runOnce(scheduled));
+      const collector = scheduled.job.name;
+      scheduled.task = startSchedule(scheduled.job.schedule, collector, () => void this.runOnce(scheduled), {
+        onError: (err) => this.logger.error('scheduled run failed', { collector, err: String(err) }),
+        onLate: (lateMs) =>
+          this.logger.warn('scheduled run started late; runs missed meanwhile are skipped', {
+            collector,
+            late_ms: Math.round(lateMs),
+          }),
+      });
       void this.runOnce(scheduled);
     }
   }

@@ -157,7 +157,8 @@ export class LinkCounters {
     const file = path.join(this.procfs, 'net', 'dev');
     const length = this.files.read(file);
     const bytes = this.files.bytes;
-    this.now = Date.now();
+    // Monotonic: a wall clock stepped back would hold rx_nohandler's recheck off for as long.
+    this.now = performance.now();
     if (this.lastRows > 0 && length === this.lastLength && bytes.compare(this.last, 0, length, 0, length) === 0) {
       // The whole file is last cycle's: the same devices in the same order with the same values.
       for (let d = 0; d < this.order.length; d++) this.readDevice(this.order[d], this.order[d].netDev, true, true);

@@ -12,16 +12,16 @@
 import { type Periodic, periodic } from '../flags';
 import { nodeCron } from '../logger';
 
-// The interval is the longest gap between runs. Read off the fields, it is
-// the one node-cron's getNextRuns(25) gives whenever a period holds at most
-// 24 runs (25 runs then see every gap); anything else asks node-cron, whose
-// getNextRuns costs ~35 ms of start-up for five jobs (its date-part
-// formatters warming up, then ~3 ms a schedule).
+// The interval is the longest gap between runs, read off the period's runs
+// (a test checks it against node-cron's next runs); anything else asks
+// node-cron, whose getNextRuns costs ~35 ms of start-up for five jobs (its
+// date-part formatters warming up, then ~3 ms a schedule). Asking node-cron
+// for a schedule with more runs than it lists would answer by the start time
+// (`0-29 * * * * *` from :40 gives 1 s, the gap is 31 s).
 function periodicIntervalMs(schedule: string): number | undefined {
   const plan = periodic(schedule);
   if (!plan) return undefined;
   const { periodSeconds, offsets } = plan;
-  if (offsets.length > 24) return undefined;
   let longest = periodSeconds - offsets[offsets.length - 1] + offsets[0];
   for (let i = 1; i < offsets.length; i++) longest = Math.max(longest, offsets[i] - offsets[i - 1]);
   return longest * 1000;
@@ -62,8 +62,15 @@ export interface Schedule {
   stop(): void | Promise<void>;
 }
 
+export interface ScheduleHooks {
+  /** A run that threw (the schedule goes on). */
+  onError(err: unknown): void;
+  /** A run that started more than a second late (the event loop was held); runs missed meanwhile are not made up. */
+  onLate(lateMs: number): void;
+}
+
 /** Runs `run` at every run of `schedule` until stopped. */
-export function startSchedule(schedule: string, name: string, run: () => void): Schedule {
+export function startSchedule(schedule: string, name: string, run: () => void, hooks: ScheduleHooks): Schedule {
   const plan = periodic(schedule);
   if (!plan) {
     const task = nodeCron().schedule(schedule, run, { name });
@@ -74,14 +81,22 @@ export function startSchedule(schedule: string, name: string, run: () => void): 
   let last = Date.now();
   const arm = () => {
     // From the run just made, not from the clock: a timer that fires a millisecond before
-    // its second must not be taken for the second before it and run twice.
-    const next = nextRun(plan, Math.max(Date.now(), last));
+    // its second must not be taken for the second before it and run twice. Unless the clock
+    // was stepped back past it: then from the clock, or runs would stop until it caught up.
+    const now = Date.now();
+    const next = nextRun(plan, last - now > 1000 ? now : Math.max(now, last));
     timer = setTimeout(() => {
       if (stopped) return;
       last = next;
+      const late = Date.now() - next;
       arm();
-      run();
-    }, next - Date.now());
+      if (late > 1000) hooks.onLate(late);
+      try {
+        run();
+      } catch (err) {
+        hooks.onError(err);
+      }
+    }, next - now);
   };
   arm();
   return {

@@ -15,9 +15,11 @@ import path from 'node:path';
 type Functions = Record<string, (...args: unknown[]) => unknown>;
 
 /**
- * The module express resolves as `name`, in require.cache as `functions`
- * that load it (`load`: a require of `name` from here) on the first call of
- * one. Left alone unless express and this file resolve `name` to one file.
+ * The module express resolves as `name`, in require.cache as a stand-in:
+ * `functions` are lazy wrappers (express copies them at load, without
+ * calling them); reading anything else from it, or calling it, loads the
+ * real module (`load`: a require of `name` from here) and answers from that.
+ * Left alone unless express and this file resolve `name` to one file.
  */
 function lazyEntry(name: string, functions: readonly string[], load: () => unknown): void {
   const id = require.resolve(name, { paths: [path.dirname(require.resolve('express'))] });
@@ -30,12 +32,16 @@ function lazyEntry(name: string, functions: readonly string[], load: () => unkno
     }
     return real;
   };
+  const wrappers = new Map(functions.map((fn) => [fn, (...args: unknown[]) => loadReal()[fn](...args)] as const));
   const entry = new Module(id);
   entry.filename = id;
   entry.loaded = true;
-  entry.exports = Object.fromEntries(
-    functions.map((fn) => [fn, (...args: unknown[]) => loadReal()[fn](...args)] as const),
-  );
+  // A function target, so the stand-in is callable as body-parser's own export is.
+  entry.exports = new Proxy(function lazyModule() {}, {
+    get: (_target, key) => (typeof key === 'string' && wrappers.get(key)) || Reflect.get(loadReal(), key),
+    has: (_target, key) => wrappers.has(key as string) || Reflect.has(loadReal(), key),
+    apply: (_target, self, args) => Reflect.apply(loadReal() as unknown as (...a: unknown[]) => unknown, self, args),
+  });
   require.cache[id] = entry;
 }
 

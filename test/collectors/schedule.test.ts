@@ -64,9 +64,15 @@ describe('schedules timed by the runner', () => {
     for (const schedule of IRREGULAR) assert.equal(periodic(schedule), undefined, schedule);
   });
 
+  it('leaves to node-cron an expression with a tab between fields (node-cron rejects it)', () => {
+    assert.equal(periodic('*/15\t* * * * *'), undefined);
+    assert.equal(cron.validate('*/15\t* * * * *'), false);
+  });
+
   it('runs a job each second until stopped, never twice in one second', async () => {
     const runs: number[] = [];
-    const schedule = startSchedule('* * * * * *', 'test', () => runs.push(Date.now()));
+    const noHooks = { onError: assert.fail, onLate: () => undefined };
+    const schedule = startSchedule('* * * * * *', 'test', () => runs.push(Date.now()), noHooks);
     await new Promise((resolve) => setTimeout(resolve, 3500));
     await schedule.stop();
     const count = runs.length;
@@ -76,6 +82,31 @@ describe('schedules timed by the runner', () => {
     const seconds = runs.map((run) => Math.round(run / 1000));
     assert.equal(new Set(seconds).size, seconds.length, `one run per second: ${runs.join(', ')}`);
   });
+
+  it('goes on after a run that throws, and says when a run starts late (a held event loop)', async () => {
+    const errors: unknown[] = [];
+    const late: number[] = [];
+    let runs = 0;
+    const schedule = startSchedule(
+      '* * * * * *',
+      'test',
+      () => {
+        runs++;
+        if (runs === 1) {
+          // Holds the event loop past the next second, then throws.
+          const until = Date.now() + 2100;
+          while (Date.now() < until);
+          throw new Error('first run fails');
+        }
+      },
+      { onError: (err) => errors.push(err), onLate: (ms) => late.push(ms) },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 4500));
+    await schedule.stop();
+    assert.equal((errors[0] as Error)?.message, 'first run fails');
+    assert.ok(runs >= 2, `${runs} runs: the schedule went on`);
+    assert.ok(late.length >= 1 && late[0] > 1000, `late: ${late.join(', ')}`);
+  });
 });
 
 describe('schedule intervals', () => {
@@ -84,15 +115,22 @@ describe('schedule intervals', () => {
     assert.equal(scheduleIntervalMs('0 * * * * *'), 60_000);
   });
 
-  it("reads intervals off the fields exactly as node-cron's next 25 runs give them", () => {
-    const longestOfNext25 = (schedule: string) => {
+  it('reads the longest gap of a schedule with more runs than node-cron lists, whenever asked', () => {
+    assert.equal(scheduleIntervalMs('0-29 * * * * *'), 31_000);
+    assert.equal(scheduleIntervalMs('0 0-29 * * * *'), 31 * 60_000);
+  });
+
+  it("reads intervals off the fields exactly as node-cron's runs over two periods give them", () => {
+    const longestGap = (schedule: string) => {
+      // Two periods' runs see every gap, the one across the period's end included.
+      const count = 2 * (periodic(schedule)?.offsets.length ?? 12) + 1;
       const task = cron.createTask(schedule, () => undefined);
-      const runs = task.getNextRuns(25);
+      const runs = task.getNextRuns(count);
       void task.destroy();
       return Math.max(...runs.slice(1).map((run, i) => run.getTime() - runs[i].getTime()));
     };
     for (const schedule of [...SCHEDULES, '*/2 * * * * *', ...IRREGULAR]) {
-      assert.equal(scheduleIntervalMs(schedule), longestOfNext25(schedule), schedule);
+      assert.equal(scheduleIntervalMs(schedule), longestGap(schedule), schedule);
     }
   });
 });

@@ -177,7 +177,8 @@ const LOGFMT_LINE =
 describe('stderr', () => {
   it('is only well-formed log lines through a missed cron tick and a gRPC bind failure', async () => {
     // Run 1 (logfmt): stopped for 3 s with a collector due every second, so node-cron misses ticks.
-    // The hours are named, so the runner leaves the schedule to node-cron's scheduler (schedule.ts).
+    // The hours are named, so the runner leaves the schedule to node-cron's scheduler (schedule.ts);
+    // rxpath's every second is timed by the runner, which says its run started late.
     const child = spawn(
       process.execPath,
       [
@@ -188,6 +189,7 @@ describe('stderr', () => {
         '--grpc.listen-address=127.0.0.1:0',
         '--no-collector.conntrack',
         '--collector.ethtool.schedule=* * 0-23 * * *',
+        '--collector.rxpath.schedule=* * * * * *',
       ],
       { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=0' } },
     );
@@ -208,6 +210,10 @@ describe('stderr', () => {
     assert.ok(
       lines.some((line) => line.includes('component=node-cron')),
       `node-cron reported the missed tick: ${stderr}`,
+    );
+    assert.ok(
+      lines.some((line) => line.includes('started late') && line.includes('collector=rxpath')),
+      `the runner reported rxpath's late run: ${stderr}`,
     );
     for (const line of lines) assert.match(line, LOGFMT_LINE);
 

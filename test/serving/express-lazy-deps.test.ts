@@ -45,6 +45,9 @@ describe('express without body-parser and qs at start', () => {
       const query = await fetch(url.replace('/echo', '/query?c[d]=4'));
       assert.deepEqual(await query.json(), { c: { d: '4' } });
       assert.equal(loaded('raw-body'), true, 'the real parsers are loaded once used');
+      // Anything else read from a stand-in comes from the real module.
+      assert.equal(typeof (require('qs') as { formats?: unknown }).formats, 'object', 'qs.formats');
+      assert.equal(typeof require('body-parser'), 'function', "body-parser's own export");
     } finally {
       server.close();
     }
