@@ -146,8 +146,14 @@ export class HelperSupervisor extends EventEmitter {
       return;
     }
     this.child = child;
-    // While the helper starts, on the other core.
-    setImmediate(() => this.helper.prepare());
+    // While the helper starts, on the other core. Only a head start: the first call does it anyway.
+    setImmediate(() => {
+      try {
+        this.helper.prepare();
+      } catch {
+        // The first call fails the same way, naming its RPC.
+      }
+    });
     for (const stream of [child.stdout, child.stderr]) {
       if (!stream) continue;
       readline.createInterface({ input: stream }).on('line', (line) => {
