@@ -27,8 +27,7 @@ export async function benchRxpath(pairs: number, queues: number): Promise<void> 
   try {
     // New veths send IPv6 autoconfiguration for their first ~30 s: traffic no node's settled devices
     // carry, which would make every /proc/net/dev row change in the measured cycles (both exporters').
-    await ns.exec('sysctl', ['-qw', 'net.ipv6.conf.all.disable_ipv6=1']);
-    await ns.exec('sysctl', ['-qw', 'net.ipv6.conf.default.disable_ipv6=1']);
+    await ns.disableIpv6();
     for (let i = 0; i < pairs; i++) await ns.addVeth(`bv${i}a`, `bv${i}b`, queues);
     const exporter = await Exporter.start(
       [

@@ -33,8 +33,7 @@ describe('ethtool collector segments on real veths', () => {
     ns = await Netns.create('segs');
     peer = await Netns.create('segs-peer');
     // No IPv6 autoconfiguration chatter ticking counters between cycles.
-    await ns.exec('sysctl', ['-qw', 'net.ipv6.conf.all.disable_ipv6=1']);
-    await ns.exec('sysctl', ['-qw', 'net.ipv6.conf.default.disable_ipv6=1']);
+    await ns.disableIpv6();
     await ns.addVeth('sg0a', 'sg0b', 4, { peerNs: peer });
     await ns.addVeth('sg1a', 'sg1b', 4);
     await ns.addVeth('sg2a', 'sg2b', 4);

@@ -40,8 +40,7 @@ describe('--collector.ethtool.skip-zero on a veth pair', () => {
     receiver = await Netns.create('sz-rx');
     // No IPv6 autoconfiguration: only the test's pings move counters.
     for (const ns of [sender, receiver]) {
-      await ns.exec('sysctl', ['-qw', 'net.ipv6.conf.all.disable_ipv6=1']);
-      await ns.exec('sysctl', ['-qw', 'net.ipv6.conf.default.disable_ipv6=1']);
+      await ns.disableIpv6();
     }
     await sender.addVeth('sz0', DEVICE, 1, { peerNs: receiver, address: '10.78.0.1/24', peerAddress: '10.78.0.2/24' });
     exporter = await Exporter.start(

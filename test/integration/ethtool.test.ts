@@ -10,12 +10,6 @@ import { Exporter } from '../support/exporter';
 import { parseExposition, sampleValue, select } from '../support/exposition';
 import { Netns } from '../support/netns';
 
-async function quietNamespace(ns: Netns): Promise<void> {
-  // No IPv6 autoconfiguration chatter ticking counters while we compare.
-  await ns.exec('sysctl', ['-qw', 'net.ipv6.conf.all.disable_ipv6=1']);
-  await ns.exec('sysctl', ['-qw', 'net.ipv6.conf.default.disable_ipv6=1']);
-}
-
 describe('ethtool collector on veth pairs and a bridge', () => {
   let a: Netns;
   let b: Netns;
@@ -25,8 +19,9 @@ describe('ethtool collector on veth pairs and a bridge', () => {
   before(async () => {
     a = await Netns.create('eth-a');
     b = await Netns.create('eth-b');
-    await quietNamespace(a);
-    await quietNamespace(b);
+    // No IPv6 autoconfiguration chatter ticking counters while we compare.
+    await a.disableIpv6();
+    await b.disableIpv6();
     await a.addVeth('wire0', 'wire1', 1, { peerNs: b, address: '10.77.0.1/24', peerAddress: '10.77.0.2/24' });
     await a.addVeth('q8a', 'q8b', 8);
     await a.addVeth('q64a', 'q64b', 64);
@@ -144,7 +139,7 @@ describe('ethtool collector filters', () => {
     const ns = await Netns.create('eth-f');
     let exporter: Exporter | undefined;
     try {
-      await quietNamespace(ns);
+      await ns.disableIpv6();
       await ns.addVeth('veth9', 'nic9', 4);
       exporter = await Exporter.start(
         ['--no-collector.conntrack', '--collector.ethtool.stat-include=xdp', '--collector.ethtool.stat-exclude=_tx_'],

@@ -53,8 +53,7 @@ async function nstat(ns: { exec: (cmd: string, args: string[]) => Promise<string
 describe('rxpath collector on the real kernel', () => {
   it('exports link counters equal to ip -s -s link, and counts 5 flaps made between two cycles', async () => {
     await withNetns(['rxl'], async (ns) => {
-      await ns.exec('sysctl', ['-qw', 'net.ipv6.conf.all.disable_ipv6=1']);
-      await ns.exec('sysctl', ['-qw', 'net.ipv6.conf.default.disable_ipv6=1']);
+      await ns.disableIpv6();
       await ns.addVeth('rxa', 'rxb', 1, { address: '10.77.0.1/24', peerAddress: '10.77.0.2/24' });
       await ns.exec('ping', ['-c', '3', '-i', '0.2', '10.77.0.2']);
       // Frames of an ethertype no protocol handles: the kernel counts them in rx_dropped (and /proc/net/dev's drop).
@@ -107,8 +106,7 @@ describe('rxpath collector on the real kernel', () => {
 
   it('serves rx_packets, rx_dropped and rx_nohandler as ip does after frames no protocol takes reach a settled device', async () => {
     await withNetns(['rxn'], async (ns) => {
-      await ns.exec('sysctl', ['-qw', 'net.ipv6.conf.all.disable_ipv6=1']);
-      await ns.exec('sysctl', ['-qw', 'net.ipv6.conf.default.disable_ipv6=1']);
+      await ns.disableIpv6();
       await ns.addVeth('nha', 'nhb');
       const exporter = await Exporter.start([...ONLY_RXPATH, '--collector.rxpath.device-include=^nh'], { ns });
       try {

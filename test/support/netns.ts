@@ -29,6 +29,15 @@ export class Netns {
   }
 
   /** A veth pair inside this namespace (or with the peer in another). */
+  /**
+   * No IPv6 here, for the namespace and devices made after: new devices'
+   * autoconfiguration traffic would move counters a test or bench compares.
+   */
+  async disableIpv6(): Promise<void> {
+    await this.exec('sysctl', ['-qw', 'net.ipv6.conf.all.disable_ipv6=1']);
+    await this.exec('sysctl', ['-qw', 'net.ipv6.conf.default.disable_ipv6=1']);
+  }
+
   async addVeth(
     name: string,
     peer: string,
