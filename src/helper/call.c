@@ -1,7 +1,10 @@
 /* One call as a handler sees it (rpc.h): its status, its per-call arena,
  * its replies packed into one reused buffer and sent batch by batch on the
  * call's PLUCK queue, each batch bounded so a stalled client cannot hold the
- * helper. server.c decides which call runs and when. */
+ * helper. server.c decides which call runs and when. The arena and the reply
+ * buffer belong to a lane: each thread that serves calls has its own (the
+ * call thread, and the watch thread that serves WatchLinks), so they share
+ * nothing but gRPC itself. */
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -30,29 +33,37 @@ struct arena_chunk {
 	max_align_t data[];
 };
 
-static struct {
+struct arena {
 	unsigned char *base;
 	size_t cap, used, overflow;
 	struct arena_chunk *chunks;
-} arena;
+};
+
+struct reply_buffer;
+
+struct call_lane {
+	struct arena arena;
+	ProtobufCAllocator allocator;
+	struct reply_buffer *reply_buf;
+};
 
 #define ARENA_ALIGN (sizeof(max_align_t))
 
-static void *arena_alloc(void *unused, size_t size)
+static void *arena_alloc(void *data, size_t size)
 {
-	(void)unused;
+	struct arena *arena = data;
 	size = (size + ARENA_ALIGN - 1) & ~(ARENA_ALIGN - 1);
-	if (arena.cap - arena.used >= size) {
-		void *p = arena.base + arena.used;
-		arena.used += size;
+	if (arena->cap - arena->used >= size) {
+		void *p = arena->base + arena->used;
+		arena->used += size;
 		return p;
 	}
 	struct arena_chunk *chunk = malloc(sizeof(*chunk) + size);
 	if (!chunk)
 		return NULL;
-	chunk->next = arena.chunks;
-	arena.chunks = chunk;
-	arena.overflow += size;
+	chunk->next = arena->chunks;
+	arena->chunks = chunk;
+	arena->overflow += size;
 	return chunk->data;
 }
 
@@ -62,30 +73,40 @@ static void arena_free(void *unused, void *p)
 	(void)p;
 }
 
-static void reply_trim(void);
+static void reply_trim(struct call_lane *lane);
 
 /* Releases everything; the arena stays at the high-water mark of one call. */
-void call_release(void)
+void call_release(struct call_lane *lane)
 {
-	reply_trim();
-	size_t need = arena.used + arena.overflow;
-	while (arena.chunks) {
-		struct arena_chunk *next = arena.chunks->next;
-		free(arena.chunks);
-		arena.chunks = next;
+	struct arena *arena = &lane->arena;
+	reply_trim(lane);
+	size_t need = arena->used + arena->overflow;
+	while (arena->chunks) {
+		struct arena_chunk *next = arena->chunks->next;
+		free(arena->chunks);
+		arena->chunks = next;
 	}
-	if (need > arena.cap) {
-		unsigned char *base = realloc(arena.base, need);
+	if (need > arena->cap) {
+		unsigned char *base = realloc(arena->base, need);
 		if (base) {
-			arena.base = base;
-			arena.cap = need;
+			arena->base = base;
+			arena->cap = need;
 		}
 	}
-	arena.used = 0;
-	arena.overflow = 0;
+	arena->used = 0;
+	arena->overflow = 0;
 }
 
-static ProtobufCAllocator arena_allocator = { .alloc = arena_alloc, .free = arena_free };
+struct call_lane *call_lane_create(void)
+{
+	struct call_lane *lane = calloc(1, sizeof(*lane));
+	if (!lane)
+		return NULL;
+	lane->allocator = (ProtobufCAllocator){
+		.alloc = arena_alloc, .free = arena_free, .allocator_data = &lane->arena
+	};
+	return lane;
+}
 
 /* ---- the reply buffer: one, reused, handed to gRPC without a copy.
  * gRPC holds a reference until the bytes are written; if it still does when
@@ -110,8 +131,6 @@ struct reply_buffer {
 	uint8_t data[];
 };
 
-static struct reply_buffer *reply_buf;
-
 static void reply_unref(void *p)
 {
 	struct reply_buffer *buf = p;
@@ -120,16 +139,18 @@ static void reply_unref(void *p)
 }
 
 /* Once gRPC has let go of it (the call is over), a large buffer is freed. */
-static void reply_trim(void)
+static void reply_trim(struct call_lane *lane)
 {
+	struct reply_buffer *reply_buf = lane->reply_buf;
 	if (reply_buf && reply_buf->cap > REPLY_RETAIN_BYTES && atomic_load(&reply_buf->refs) == 1) {
 		reply_unref(reply_buf);
-		reply_buf = NULL;
+		lane->reply_buf = NULL;
 	}
 }
 
-static grpc_byte_buffer *pack_message(const ProtobufCMessage *msg)
+static grpc_byte_buffer *pack_message(struct call_lane *lane, const ProtobufCMessage *msg)
 {
+	struct reply_buffer *reply_buf = lane->reply_buf;
 	size_t len = protobuf_c_message_get_packed_size(msg);
 	bool ours = reply_buf && atomic_load(&reply_buf->refs) == 1;
 	bool oversized = ours && reply_buf->cap > REPLY_KEEP_BYTES && reply_buf->cap / 2 > len;
@@ -149,6 +170,7 @@ static grpc_byte_buffer *pack_message(const ProtobufCMessage *msg)
 			reply_unref(reply_buf);
 		buf->cap = cap;
 		reply_buf = buf;
+		lane->reply_buf = buf;
 	}
 	protobuf_c_message_pack(msg, reply_buf->data);
 	atomic_fetch_add(&reply_buf->refs, 1);
@@ -179,8 +201,7 @@ void rpc_fail(struct rpc_ctx *ctx, enum rpc_code code, const char *fmt, ...)
 
 ProtobufCAllocator *rpc_allocator(struct rpc_ctx *ctx)
 {
-	(void)ctx;
-	return &arena_allocator;
+	return &ctx->lane->allocator;
 }
 
 void rpc_after_reply(struct rpc_ctx *ctx, void (*fn)(void))
@@ -225,7 +246,7 @@ int rpc_send(struct rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
 	if (ctx->client_gone || ctx->failed)
 		return -1;
-	grpc_byte_buffer *bb = pack_message(msg);
+	grpc_byte_buffer *bb = pack_message(ctx->lane, msg);
 	if (!bb) {
 		rpc_fail(ctx, RPC_RESOURCE_EXHAUSTED, "out of memory packing a reply");
 		return -1;
@@ -247,6 +268,51 @@ int rpc_send(struct rpc_ctx *ctx, const ProtobufCMessage *msg)
 	return 0;
 }
 
+/* ---- watches: streams that last until the client leaves */
+
+void call_watch_close(struct rpc_ctx *ctx)
+{
+	grpc_op op;
+	memset(&op, 0, sizeof(op));
+	op.op = GRPC_OP_RECV_CLOSE_ON_SERVER;
+	op.data.recv_close_on_server.cancelled = &ctx->cancelled;
+	grpc_call_error err = grpc_call_start_batch(ctx->call, &op, 1, &ctx->close_watched, NULL);
+	if (err != GRPC_CALL_OK) {
+		log_msg(0, "grpc_call_start_batch: error %d", err);
+		ctx->client_gone = true;
+		return;
+	}
+	ctx->close_watched = true;
+}
+
+bool rpc_client_gone(struct rpc_ctx *ctx)
+{
+	if (ctx->client_gone || !ctx->close_watched)
+		return ctx->client_gone;
+	grpc_event ev = grpc_completion_queue_pluck(ctx->cq, &ctx->close_watched,
+						    gpr_inf_past(GPR_CLOCK_MONOTONIC), NULL);
+	if (ev.type == GRPC_OP_COMPLETE) {
+		ctx->closed = true;
+		ctx->client_gone = true;
+	}
+	return ctx->client_gone;
+}
+
+/* The close completes once the status is sent (or the call is cancelled);
+ * bounded like a batch, so a stuck call is cancelled, never waited on. */
+static void wait_close(struct rpc_ctx *ctx)
+{
+	gpr_timespec limit = gpr_time_add(gpr_now(GPR_CLOCK_MONOTONIC),
+					  gpr_time_from_seconds(CALL_STALL_SECONDS, GPR_TIMESPAN));
+	grpc_event ev = grpc_completion_queue_pluck(ctx->cq, &ctx->close_watched, limit, NULL);
+	if (ev.type == GRPC_QUEUE_TIMEOUT) {
+		grpc_call_cancel(ctx->call, NULL);
+		grpc_completion_queue_pluck(ctx->cq, &ctx->close_watched,
+					    gpr_inf_future(GPR_CLOCK_MONOTONIC), NULL);
+	}
+	ctx->closed = true;
+}
+
 void call_finish(struct rpc_ctx *ctx, const ProtobufCMessage *reply)
 {
 	grpc_op ops[4];
@@ -257,7 +323,7 @@ void call_finish(struct rpc_ctx *ctx, const ProtobufCMessage *reply)
 
 	memset(ops, 0, sizeof(ops));
 	if (reply && !ctx->failed) {
-		bb = pack_message(reply);
+		bb = pack_message(ctx->lane, reply);
 		if (!bb)
 			rpc_fail(ctx, RPC_RESOURCE_EXHAUSTED, "out of memory packing the reply");
 	}
@@ -279,10 +345,14 @@ void call_finish(struct rpc_ctx *ctx, const ProtobufCMessage *reply)
 	} else {
 		ops[n++].data.send_status_from_server.status = GRPC_STATUS_OK;
 	}
-	ops[n].op = GRPC_OP_RECV_CLOSE_ON_SERVER;
-	ops[n++].data.recv_close_on_server.cancelled = &cancelled;
+	if (!ctx->close_watched) {
+		ops[n].op = GRPC_OP_RECV_CLOSE_ON_SERVER;
+		ops[n++].data.recv_close_on_server.cancelled = &cancelled;
+	}
 
 	run_batch(ctx, ops, n);
+	if (ctx->close_watched && !ctx->closed)
+		wait_close(ctx);
 	ctx->metadata_sent = true;
 	if (bb)
 		grpc_byte_buffer_destroy(bb);
@@ -290,13 +360,13 @@ void call_finish(struct rpc_ctx *ctx, const ProtobufCMessage *reply)
 		grpc_slice_unref(details);
 }
 
-void calls_shutdown(void)
+void call_lane_destroy(struct call_lane *lane)
 {
-	call_release();
-	free(arena.base);
-	arena.base = NULL;
-	arena.cap = 0;
-	if (reply_buf)
-		reply_unref(reply_buf);
-	reply_buf = NULL;
+	if (!lane)
+		return;
+	call_release(lane);
+	free(lane->arena.base);
+	if (lane->reply_buf)
+		reply_unref(lane->reply_buf);
+	free(lane);
 }

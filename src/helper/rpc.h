@@ -5,6 +5,7 @@
 #ifndef ETHTRACK_RPC_H
 #define ETHTRACK_RPC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -50,6 +51,11 @@ int64_t rpc_deadline_ms(const struct rpc_ctx *ctx);
 /* Sends one message on a server-streaming call. Returns 0, or -1 when the
  * client is gone (the handler should stop). */
 int rpc_send(struct rpc_ctx *ctx, const ProtobufCMessage *msg);
+
+/* For a watch (a stream that lasts until the client leaves, served on the
+ * watch thread): whether the client has gone or cancelled. Never blocks;
+ * a watch handler asks between its waits, which it bounds (a second). */
+bool rpc_client_gone(struct rpc_ctx *ctx);
 
 /* Runs fn once the call's reply has been packed for sending (or the call
  * failed): a handler whose reply is large can give its storage back to the
@@ -100,6 +106,7 @@ const ProtobufCMessage *conntrack_get_summary(struct rpc_ctx *ctx, const uint8_t
 const ProtobufCMessage *conntrack_get_breakdown(struct rpc_ctx *ctx, const uint8_t *req,
 						size_t len);
 void conntrack_dump(struct rpc_ctx *ctx, const uint8_t *req, size_t len);
+void links_watch(struct rpc_ctx *ctx, const uint8_t *req, size_t len);
 const ProtobufCMessage *conntrack_delete(struct rpc_ctx *ctx, const uint8_t *req, size_t len);
 const ProtobufCMessage *conntrack_get_flows(struct rpc_ctx *ctx, const uint8_t *req, size_t len);
 const ProtobufCMessage *conntrack_evict_flows(struct rpc_ctx *ctx, const uint8_t *req,

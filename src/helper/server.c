@@ -1,15 +1,20 @@
 /* The gRPC plumbing, on the gRPC core C API.
  *
- * Threads: gRPC's own, plus two of ours.
+ * Threads: gRPC's own, plus three of ours.
  *  - The accept thread polls the listening socket and the signalfd. It
  *    accepts connections itself, checks SO_PEERCRED and hands each fd to
  *    gRPC; on SIGTERM/SIGINT it starts the server's shutdown.
- *  - The main thread owns every call. It waits on the notification queue
- *    (GRPC_CQ_NEXT, registered with the server) for a requested call, then
- *    serves that call synchronously: its batches go to a PLUCK queue bound to
- *    the call, so the handler, the reply and the status run in order with no
- *    state machine (call.c). One call at a time is plenty for a single local
- *    client, and it lets handlers keep their reply buffers in static storage.
+ *  - The main thread owns every call but watches. It waits on the
+ *    notification queue (GRPC_CQ_NEXT, registered with the server) for a
+ *    requested call, then serves that call synchronously: its batches go to
+ *    a PLUCK queue bound to the call, so the handler, the reply and the
+ *    status run in order with no state machine (call.c). One call at a time
+ *    is plenty for a single local client, and it lets handlers keep their
+ *    reply buffers in static storage.
+ *  - The watch thread serves the watches (WatchLinks) the same way, on
+ *    queues and a call lane of its own: a watch lasts as long as its client
+ *    keeps it, so it must not hold the other calls. One watch at a time; a
+ *    second waits in gRPC until the first ends.
  *
  * Every registered method keeps one outstanding request; a generic request
  * catches unregistered methods and answers UNIMPLEMENTED. */
@@ -54,6 +59,7 @@ struct method {
 	const char *name; /* "Service/Method": the path after its package */
 	rpc_unary_fn unary;
 	rpc_stream_fn stream;
+	bool watch; /* served on the watch thread */
 	void *handle;
 	/* Filled by gRPC when the requested call arrives. */
 	grpc_call *call;
@@ -76,6 +82,7 @@ static struct method methods[] = {
 	{ .path = "/ethtrack.helper.v1.Helper/GetModuleEeprom", .unary = ethtool_get_module_eeprom },
 	{ .path = "/ethtrack.helper.v1.Helper/GetFlows", .unary = conntrack_get_flows },
 	{ .path = "/ethtrack.helper.v1.Helper/EvictFlows", .unary = conntrack_evict_flows },
+	{ .path = "/ethtrack.helper.v1.Helper/WatchLinks", .stream = links_watch, .watch = true },
 	{ .path = "/grpc.health.v1.Health/Check", .unary = health_check },
 };
 #define N_METHODS (sizeof(methods) / sizeof(methods[0]))
@@ -86,16 +93,31 @@ static struct {
 	grpc_metadata_array metadata;
 } unknown;
 
+/* What a thread that serves calls has of its own. */
+struct lane {
+	grpc_completion_queue *notify_cq; /* requested calls (GRPC_CQ_NEXT) */
+	grpc_completion_queue *call_cq;	  /* batches of the call being served (PLUCK) */
+	struct call_lane *calls;
+	uint8_t *request_buf;
+	size_t request_cap;
+};
+
+/* A watch's request says which watch: it is small. */
+#define WATCH_MAX_REQUEST_BYTES 1024
+
+static uint8_t request_buf[RPC_MAX_REQUEST_BYTES];
+static uint8_t watch_request_buf[WATCH_MAX_REQUEST_BYTES];
+static struct lane main_lane = { .request_buf = request_buf, .request_cap = sizeof(request_buf) };
+static struct lane watch_lane = { .request_buf = watch_request_buf,
+				  .request_cap = sizeof(watch_request_buf) };
+
 static grpc_server *server;
-static grpc_completion_queue *notify_cq; /* requested calls, shutdown */
-static grpc_completion_queue *call_cq;	 /* batches of the call being served */
 static int shutdown_tag;
 
-/* Copies the request into one static buffer; -1 when it is too large. */
-static uint8_t request_buf[RPC_MAX_REQUEST_BYTES];
-
-static ssize_t read_request(grpc_byte_buffer *payload)
+/* Copies the request into the lane's buffer; -1 when it is too large. */
+static ssize_t read_request(struct lane *lane, grpc_byte_buffer *payload)
 {
+	uint8_t *request_buf = lane->request_buf;
 	grpc_byte_buffer_reader reader;
 	grpc_slice slice;
 	size_t len = 0;
@@ -105,7 +127,7 @@ static ssize_t read_request(grpc_byte_buffer *payload)
 		return -1;
 	while (grpc_byte_buffer_reader_next(&reader, &slice)) {
 		size_t n = GRPC_SLICE_LENGTH(slice);
-		if (!too_large && n <= sizeof(request_buf) - len) {
+		if (!too_large && n <= lane->request_cap - len) {
 			memcpy(request_buf + len, GRPC_SLICE_START_PTR(slice), n);
 			len += n;
 		} else {
@@ -117,11 +139,13 @@ static ssize_t read_request(grpc_byte_buffer *payload)
 	return too_large ? -1 : (ssize_t)len;
 }
 
-static void serve(struct method *m)
+static void serve(struct lane *lane, struct method *m)
 {
-	struct rpc_ctx ctx = {
-		.call = m->call, .method = m->name, .cq = call_cq, .deadline = m->deadline
-	};
+	struct rpc_ctx ctx = { .call = m->call,
+			       .lane = lane->calls,
+			       .method = m->name,
+			       .cq = lane->call_cq,
+			       .deadline = m->deadline };
 	const ProtobufCMessage *reply = NULL;
 	ssize_t len;
 
@@ -129,15 +153,17 @@ static void serve(struct method *m)
 		rpc_fail(&ctx, RPC_DEADLINE_EXCEEDED, "deadline passed before the call was served");
 	else if (!m->payload)
 		rpc_fail(&ctx, RPC_INVALID_ARGUMENT, "no request message");
-	else if ((len = read_request(m->payload)) < 0)
-		rpc_fail(&ctx, RPC_INVALID_ARGUMENT, "request larger than %d bytes",
-			 RPC_MAX_REQUEST_BYTES);
+	else if ((len = read_request(lane, m->payload)) < 0)
+		rpc_fail(&ctx, RPC_INVALID_ARGUMENT, "request larger than %zu bytes",
+			 lane->request_cap);
 	else if (m->unary) {
-		reply = m->unary(&ctx, request_buf, (size_t)len);
+		reply = m->unary(&ctx, lane->request_buf, (size_t)len);
 		if (!reply && !ctx.failed)
 			rpc_fail(&ctx, RPC_INTERNAL, "handler returned no reply");
 	} else {
-		m->stream(&ctx, request_buf, (size_t)len);
+		if (m->watch)
+			call_watch_close(&ctx);
+		m->stream(&ctx, lane->request_buf, (size_t)len);
 	}
 	call_finish(&ctx, reply);
 
@@ -147,13 +173,14 @@ static void serve(struct method *m)
 	grpc_metadata_array_destroy(&m->metadata);
 	grpc_call_unref(m->call);
 	m->call = NULL;
-	call_release();
+	call_release(lane->calls);
 }
 
 static void serve_unknown(void)
 {
 	struct rpc_ctx ctx = { .call = unknown.call,
-			       .cq = call_cq,
+			       .lane = main_lane.calls,
+			       .cq = main_lane.call_cq,
 			       .deadline = unknown.details.deadline };
 	char *method = grpc_slice_to_c_string(unknown.details.method);
 	rpc_fail(&ctx, RPC_UNIMPLEMENTED, "unknown method %s", method);
@@ -167,10 +194,11 @@ static void serve_unknown(void)
 
 static bool request_method(struct method *m)
 {
+	struct lane *lane = m->watch ? &watch_lane : &main_lane;
 	grpc_metadata_array_init(&m->metadata);
 	return grpc_server_request_registered_call(server, m->handle, &m->call, &m->deadline,
-						   &m->metadata, &m->payload, call_cq, notify_cq,
-						   m) == GRPC_CALL_OK;
+						   &m->metadata, &m->payload, lane->call_cq,
+						   lane->notify_cq, m) == GRPC_CALL_OK;
 }
 
 static bool request_unknown(void)
@@ -178,7 +206,50 @@ static bool request_unknown(void)
 	grpc_call_details_init(&unknown.details);
 	grpc_metadata_array_init(&unknown.metadata);
 	return grpc_server_request_call(server, &unknown.call, &unknown.details, &unknown.metadata,
-					call_cq, notify_cq, &unknown) == GRPC_CALL_OK;
+					main_lane.call_cq, main_lane.notify_cq,
+					&unknown) == GRPC_CALL_OK;
+}
+
+/* ---- the watch thread */
+
+static void *watch_loop(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		grpc_event ev = grpc_completion_queue_next(watch_lane.notify_cq,
+							   gpr_inf_future(GPR_CLOCK_MONOTONIC), NULL);
+		/* A request that fails: the server is shutting down. */
+		if (ev.type != GRPC_OP_COMPLETE || !ev.success)
+			break;
+		struct method *m = ev.tag;
+		serve(&watch_lane, m);
+		if (!request_method(m))
+			break;
+	}
+	return NULL;
+}
+
+static bool lane_init(struct lane *lane)
+{
+	lane->notify_cq = grpc_completion_queue_create_for_next(NULL);
+	lane->call_cq = grpc_completion_queue_create_for_pluck(NULL);
+	lane->calls = call_lane_create();
+	if (!lane->calls)
+		return false;
+	grpc_server_register_completion_queue(server, lane->notify_cq, NULL);
+	return true;
+}
+
+static void lane_destroy(struct lane *lane)
+{
+	grpc_completion_queue_shutdown(lane->notify_cq);
+	while (grpc_completion_queue_next(lane->notify_cq, gpr_inf_future(GPR_CLOCK_MONOTONIC), NULL)
+		       .type != GRPC_QUEUE_SHUTDOWN)
+		;
+	grpc_completion_queue_destroy(lane->notify_cq);
+	grpc_completion_queue_shutdown(lane->call_cq);
+	grpc_completion_queue_destroy(lane->call_cq);
+	call_lane_destroy(lane->calls);
 }
 
 /* ---- accepting */
@@ -229,7 +300,7 @@ static void *accept_loop(void *arg)
 			grpc_server_add_channel_from_fd(server, fd, a->creds);
 		}
 	}
-	grpc_server_shutdown_and_notify(server, notify_cq, &shutdown_tag);
+	grpc_server_shutdown_and_notify(server, main_lane.notify_cq, &shutdown_tag);
 	grpc_server_cancel_all_calls(server);
 	return NULL;
 }
@@ -249,9 +320,10 @@ int server_run(int listen_fd, int signal_fd)
 	};
 	grpc_channel_args channel_args = { .num_args = 3, .args = args };
 	server = grpc_server_create(&channel_args, NULL);
-	notify_cq = grpc_completion_queue_create_for_next(NULL);
-	call_cq = grpc_completion_queue_create_for_pluck(NULL);
-	grpc_server_register_completion_queue(server, notify_cq, NULL);
+	if (!lane_init(&main_lane) || !lane_init(&watch_lane)) {
+		log_msg(0, "out of memory");
+		return 1;
+	}
 	for (size_t i = 0; i < N_METHODS; i++) {
 		methods[i].handle = grpc_server_register_method(
 			server, methods[i].path, NULL, GRPC_SRM_PAYLOAD_READ_INITIAL_BYTE_BUFFER, 0);
@@ -276,8 +348,10 @@ int server_run(int listen_fd, int signal_fd)
 		.signal_fd = signal_fd,
 		.creds = grpc_insecure_server_credentials_create(),
 	};
-	pthread_t accept_thread;
+	pthread_t accept_thread, watch_thread;
 	int rc = pthread_create(&accept_thread, NULL, accept_loop, &acceptor);
+	if (rc == 0)
+		rc = pthread_create(&watch_thread, NULL, watch_loop, NULL);
 	if (rc != 0) {
 		log_msg(rc, "pthread_create");
 		return 1;
@@ -286,7 +360,7 @@ int server_run(int listen_fd, int signal_fd)
 
 	bool stopping = false;
 	while (!stopping) {
-		grpc_event ev = grpc_completion_queue_next(notify_cq,
+		grpc_event ev = grpc_completion_queue_next(main_lane.notify_cq,
 							   gpr_inf_future(GPR_CLOCK_MONOTONIC), NULL);
 		if (ev.type != GRPC_OP_COMPLETE || ev.tag == &shutdown_tag) {
 			stopping = true;
@@ -297,20 +371,16 @@ int server_run(int listen_fd, int signal_fd)
 			request_unknown();
 		} else {
 			struct method *m = ev.tag;
-			serve(m);
+			serve(&main_lane, m);
 			request_method(m);
 		}
 	}
 
 	pthread_join(accept_thread, NULL);
+	pthread_join(watch_thread, NULL);
 	grpc_server_destroy(server);
-	grpc_completion_queue_shutdown(notify_cq);
-	while (grpc_completion_queue_next(notify_cq, gpr_inf_future(GPR_CLOCK_MONOTONIC), NULL).type !=
-	       GRPC_QUEUE_SHUTDOWN)
-		;
-	grpc_completion_queue_destroy(notify_cq);
-	grpc_completion_queue_shutdown(call_cq);
-	grpc_completion_queue_destroy(call_cq);
+	lane_destroy(&main_lane);
+	lane_destroy(&watch_lane);
 	grpc_server_credentials_release(acceptor.creds);
 	for (size_t i = 0; i < N_METHODS; i++) {
 		if (methods[i].payload)
@@ -320,7 +390,6 @@ int server_run(int listen_fd, int signal_fd)
 	grpc_call_details_destroy(&unknown.details);
 	grpc_metadata_array_destroy(&unknown.metadata);
 	grpc_shutdown();
-	calls_shutdown();
 	log_msg(0, "stopped");
 	return 0;
 }

@@ -58,6 +58,11 @@ export const DESCRIPTOR: object = {
                     "EvictFlows": {
                       "requestType": "EvictFlowsRequest",
                       "responseType": "EvictFlowsReply"
+                    },
+                    "WatchLinks": {
+                      "requestType": "WatchLinksRequest",
+                      "responseType": "LinkChanges",
+                      "responseStream": true
                     }
                   }
                 },
@@ -1018,6 +1023,22 @@ export const DESCRIPTOR: object = {
                     },
                     "idle": {
                       "type": "uint64",
+                      "id": 2
+                    }
+                  }
+                },
+                "WatchLinksRequest": {
+                  "fields": {}
+                },
+                "LinkChanges": {
+                  "fields": {
+                    "resync": {
+                      "type": "bool",
+                      "id": 1
+                    },
+                    "devices": {
+                      "rule": "repeated",
+                      "type": "string",
                       "id": 2
                     }
                   }

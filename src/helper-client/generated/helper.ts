@@ -30,6 +30,7 @@ import type { HelperInfo as _ethtrack_helper_v1_HelperInfo, HelperInfo__Output a
 import type { HistogramBucket as _ethtrack_helper_v1_HistogramBucket, HistogramBucket__Output as _ethtrack_helper_v1_HistogramBucket__Output } from './ethtrack/helper/v1/HistogramBucket';
 import type { Interface as _ethtrack_helper_v1_Interface, Interface__Output as _ethtrack_helper_v1_Interface__Output } from './ethtrack/helper/v1/Interface';
 import type { InterfaceStats as _ethtrack_helper_v1_InterfaceStats, InterfaceStats__Output as _ethtrack_helper_v1_InterfaceStats__Output } from './ethtrack/helper/v1/InterfaceStats';
+import type { LinkChanges as _ethtrack_helper_v1_LinkChanges, LinkChanges__Output as _ethtrack_helper_v1_LinkChanges__Output } from './ethtrack/helper/v1/LinkChanges';
 import type { ListInterfacesReply as _ethtrack_helper_v1_ListInterfacesReply, ListInterfacesReply__Output as _ethtrack_helper_v1_ListInterfacesReply__Output } from './ethtrack/helper/v1/ListInterfacesReply';
 import type { ListInterfacesRequest as _ethtrack_helper_v1_ListInterfacesRequest, ListInterfacesRequest__Output as _ethtrack_helper_v1_ListInterfacesRequest__Output } from './ethtrack/helper/v1/ListInterfacesRequest';
 import type { ModuleEepromReply as _ethtrack_helper_v1_ModuleEepromReply, ModuleEepromReply__Output as _ethtrack_helper_v1_ModuleEepromReply__Output } from './ethtrack/helper/v1/ModuleEepromReply';
@@ -40,6 +41,7 @@ import type { StandardStatsRequest as _ethtrack_helper_v1_StandardStatsRequest, 
 import type { StateCount as _ethtrack_helper_v1_StateCount, StateCount__Output as _ethtrack_helper_v1_StateCount__Output } from './ethtrack/helper/v1/StateCount';
 import type { StatsGroup as _ethtrack_helper_v1_StatsGroup, StatsGroup__Output as _ethtrack_helper_v1_StatsGroup__Output } from './ethtrack/helper/v1/StatsGroup';
 import type { StatsQuery as _ethtrack_helper_v1_StatsQuery, StatsQuery__Output as _ethtrack_helper_v1_StatsQuery__Output } from './ethtrack/helper/v1/StatsQuery';
+import type { WatchLinksRequest as _ethtrack_helper_v1_WatchLinksRequest, WatchLinksRequest__Output as _ethtrack_helper_v1_WatchLinksRequest__Output } from './ethtrack/helper/v1/WatchLinksRequest';
 
 type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
   new(...args: ConstructorParameters<Constructor>): Subtype;
@@ -78,6 +80,7 @@ export interface ProtoGrpcType {
         HistogramBucket: MessageTypeDefinition<_ethtrack_helper_v1_HistogramBucket, _ethtrack_helper_v1_HistogramBucket__Output>
         Interface: MessageTypeDefinition<_ethtrack_helper_v1_Interface, _ethtrack_helper_v1_Interface__Output>
         InterfaceStats: MessageTypeDefinition<_ethtrack_helper_v1_InterfaceStats, _ethtrack_helper_v1_InterfaceStats__Output>
+        LinkChanges: MessageTypeDefinition<_ethtrack_helper_v1_LinkChanges, _ethtrack_helper_v1_LinkChanges__Output>
         ListInterfacesReply: MessageTypeDefinition<_ethtrack_helper_v1_ListInterfacesReply, _ethtrack_helper_v1_ListInterfacesReply__Output>
         ListInterfacesRequest: MessageTypeDefinition<_ethtrack_helper_v1_ListInterfacesRequest, _ethtrack_helper_v1_ListInterfacesRequest__Output>
         ModuleEepromReply: MessageTypeDefinition<_ethtrack_helper_v1_ModuleEepromReply, _ethtrack_helper_v1_ModuleEepromReply__Output>
@@ -88,6 +91,7 @@ export interface ProtoGrpcType {
         StateCount: MessageTypeDefinition<_ethtrack_helper_v1_StateCount, _ethtrack_helper_v1_StateCount__Output>
         StatsGroup: MessageTypeDefinition<_ethtrack_helper_v1_StatsGroup, _ethtrack_helper_v1_StatsGroup__Output>
         StatsQuery: MessageTypeDefinition<_ethtrack_helper_v1_StatsQuery, _ethtrack_helper_v1_StatsQuery__Output>
+        WatchLinksRequest: MessageTypeDefinition<_ethtrack_helper_v1_WatchLinksRequest, _ethtrack_helper_v1_WatchLinksRequest__Output>
       }
     }
   }

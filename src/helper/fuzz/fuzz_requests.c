@@ -1,8 +1,8 @@
 /* libFuzzer harness over every RPC's request decoding and validation.
  *
- * The first byte picks the RPC, the rest is its request message, handed to
- * the real handler exactly as server.c hands it (at most
- * RPC_MAX_REQUEST_BYTES). The gRPC plumbing is replaced by the few rpc.h
+ * The first byte picks the RPC (bytes from 0xe0 up pick a decoder instead,
+ * below), the rest is its request message, handed to the real handler
+ * exactly as server.c hands it (at most RPC_MAX_REQUEST_BYTES). The gRPC plumbing is replaced by the few rpc.h
  * functions below, and the kernel is kept out of reach: the ethtool socket is
  * never opened (every ioctl fails with EBADF) and mnl_socket_open2 is
  * wrapped (-Wl,--wrap) to fail, so a request that passes validation ends in
@@ -21,6 +21,7 @@
 #include "ethtrack/helper/v1/helper.pb-c.h"
 #include "grpc/health/v1/health.pb-c.h"
 #include "ethtool-netlink.h"
+#include "link-watch.h"
 #include "rpc.h"
 
 struct libmnl_socket;
@@ -144,6 +145,13 @@ int rpc_send(struct rpc_ctx *ctx, const ProtobufCMessage *msg)
 	return 0;
 }
 
+/* WatchLinks never gets past its socket here (mnl_socket_open2 fails). */
+bool rpc_client_gone(struct rpc_ctx *ctx)
+{
+	(void)ctx;
+	return true;
+}
+
 static const struct {
 	const ProtobufCMessageDescriptor *request;
 	rpc_unary_fn unary;
@@ -165,6 +173,7 @@ static const struct {
 	{ &grpc__health__v1__health_check_request__descriptor, health_check, NULL },
 	{ &ethtrack__helper__v1__flows_request__descriptor, conntrack_get_flows, NULL },
 	{ &ethtrack__helper__v1__evict_flows_request__descriptor, conntrack_evict_flows, NULL },
+	{ &ethtrack__helper__v1__watch_links_request__descriptor, NULL, links_watch },
 };
 #define N_RPCS (sizeof(rpcs) / sizeof(rpcs[0]))
 
@@ -205,6 +214,27 @@ static void fuzz_reply(uint8_t which, const uint8_t *attrs, size_t len)
 	free(exact);
 }
 
+/* First byte 0xe0-0xef: the rest is one datagram from rtnetlink's link
+ * group, as WatchLinks receives it, in a heap buffer of exactly its size. A
+ * name it takes must be a device name; a resync names none. */
+static void fuzz_link_datagram(const uint8_t *data, size_t len)
+{
+	static struct link_changes changes;
+	uint8_t *exact = malloc(len ? len : 1);
+	if (!exact)
+		return;
+	memcpy(exact, data, len);
+	changes.n = 0;
+	changes.resync = false;
+	link_changes_add(&changes, exact, len);
+	for (size_t i = 0; i < changes.n; i++) {
+		size_t n = strnlen(changes.names[i], IFNAMSIZ);
+		if (n == 0 || n == IFNAMSIZ)
+			abort();
+	}
+	free(exact);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -212,6 +242,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	if (data[0] >= 0xf0) {
 		fuzz_reply(data[0], data + 1, size - 1);
+		return 0;
+	}
+	if (data[0] >= 0xe0) {
+		fuzz_link_datagram(data + 1, size - 1);
 		return 0;
 	}
 	size_t which = data[0] % N_RPCS;

@@ -2,7 +2,7 @@
  * no kernel here sends: a family reply larger than 8 KiB, a dump the kernel
  * cut short (an error in NLMSG_DONE), a settings reply with a nest among its
  * scalars (what 6.11+ headers make of coalescing), an attribute overrunning
- * its message. Built with ASan and UBSan (`make unit`), run by
+ * its message; and WatchLinks' decoding (link_watch_unit.c). Built with ASan and UBSan (`make unit`), run by
  * test/integration/helper-unit.test.ts; exits non-zero on the first failure.
  *
  * The socket is a test double: libmnl's socket calls are wrapped
@@ -272,6 +272,14 @@ int rpc_send(struct rpc_ctx *ctx, const ProtobufCMessage *msg)
 	return 0;
 }
 
+bool rpc_client_gone(struct rpc_ctx *ctx)
+{
+	(void)ctx;
+	return true;
+}
+
+int link_watch_cases(void);
+
 static uint32_t coalesce_value(const Ethtrack__Helper__V1__DeviceSettings *d, uint32_t type)
 {
 	for (size_t i = 0; i + 1 < d->n_coalesce; i += 2)
@@ -327,6 +335,8 @@ int main(void)
 	int err = ethnl_talk(s, dump, rx, count_reply, &seen);
 	CHECK(err == -EMSGSIZE, "a dump cut short ends in its error: %d", err);
 	CHECK(seen == 1, "the part before it was read: %d", seen);
+
+	failures += link_watch_cases();
 
 	if (failures)
 		fprintf(stderr, "%d failed\n", failures);

@@ -20,12 +20,14 @@ import type { FlowsReply as _ethtrack_helper_v1_FlowsReply, FlowsReply__Output a
 import type { FlowsRequest as _ethtrack_helper_v1_FlowsRequest, FlowsRequest__Output as _ethtrack_helper_v1_FlowsRequest__Output } from '../../../ethtrack/helper/v1/FlowsRequest';
 import type { GetInfoRequest as _ethtrack_helper_v1_GetInfoRequest, GetInfoRequest__Output as _ethtrack_helper_v1_GetInfoRequest__Output } from '../../../ethtrack/helper/v1/GetInfoRequest';
 import type { HelperInfo as _ethtrack_helper_v1_HelperInfo, HelperInfo__Output as _ethtrack_helper_v1_HelperInfo__Output } from '../../../ethtrack/helper/v1/HelperInfo';
+import type { LinkChanges as _ethtrack_helper_v1_LinkChanges, LinkChanges__Output as _ethtrack_helper_v1_LinkChanges__Output } from '../../../ethtrack/helper/v1/LinkChanges';
 import type { ListInterfacesReply as _ethtrack_helper_v1_ListInterfacesReply, ListInterfacesReply__Output as _ethtrack_helper_v1_ListInterfacesReply__Output } from '../../../ethtrack/helper/v1/ListInterfacesReply';
 import type { ListInterfacesRequest as _ethtrack_helper_v1_ListInterfacesRequest, ListInterfacesRequest__Output as _ethtrack_helper_v1_ListInterfacesRequest__Output } from '../../../ethtrack/helper/v1/ListInterfacesRequest';
 import type { ModuleEepromReply as _ethtrack_helper_v1_ModuleEepromReply, ModuleEepromReply__Output as _ethtrack_helper_v1_ModuleEepromReply__Output } from '../../../ethtrack/helper/v1/ModuleEepromReply';
 import type { ModuleEepromRequest as _ethtrack_helper_v1_ModuleEepromRequest, ModuleEepromRequest__Output as _ethtrack_helper_v1_ModuleEepromRequest__Output } from '../../../ethtrack/helper/v1/ModuleEepromRequest';
 import type { StandardStatsReply as _ethtrack_helper_v1_StandardStatsReply, StandardStatsReply__Output as _ethtrack_helper_v1_StandardStatsReply__Output } from '../../../ethtrack/helper/v1/StandardStatsReply';
 import type { StandardStatsRequest as _ethtrack_helper_v1_StandardStatsRequest, StandardStatsRequest__Output as _ethtrack_helper_v1_StandardStatsRequest__Output } from '../../../ethtrack/helper/v1/StandardStatsRequest';
+import type { WatchLinksRequest as _ethtrack_helper_v1_WatchLinksRequest, WatchLinksRequest__Output as _ethtrack_helper_v1_WatchLinksRequest__Output } from '../../../ethtrack/helper/v1/WatchLinksRequest';
 
 export interface HelperClient extends grpc.Client {
   /**
@@ -226,6 +228,25 @@ export interface HelperClient extends grpc.Client {
   listInterfaces(argument: _ethtrack_helper_v1_ListInterfacesRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_ethtrack_helper_v1_ListInterfacesReply__Output>): grpc.ClientUnaryCall;
   listInterfaces(argument: _ethtrack_helper_v1_ListInterfacesRequest, callback: grpc.requestCallback<_ethtrack_helper_v1_ListInterfacesReply__Output>): grpc.ClientUnaryCall;
   
+  /**
+   * Which devices' links changed, as the kernel announces it (rtnetlink's
+   * link group), for as long as the caller keeps the stream: the rxpath
+   * collector reads a device's carrier counts only when told it changed.
+   * Served on a thread of its own, one watch at a time; the first message
+   * is a resync.
+   */
+  WatchLinks(argument: _ethtrack_helper_v1_WatchLinksRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_ethtrack_helper_v1_LinkChanges__Output>;
+  WatchLinks(argument: _ethtrack_helper_v1_WatchLinksRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_ethtrack_helper_v1_LinkChanges__Output>;
+  /**
+   * Which devices' links changed, as the kernel announces it (rtnetlink's
+   * link group), for as long as the caller keeps the stream: the rxpath
+   * collector reads a device's carrier counts only when told it changed.
+   * Served on a thread of its own, one watch at a time; the first message
+   * is a resync.
+   */
+  watchLinks(argument: _ethtrack_helper_v1_WatchLinksRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_ethtrack_helper_v1_LinkChanges__Output>;
+  watchLinks(argument: _ethtrack_helper_v1_WatchLinksRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_ethtrack_helper_v1_LinkChanges__Output>;
+  
 }
 
 export interface HelperHandlers extends grpc.UntypedServiceImplementation {
@@ -300,6 +321,15 @@ export interface HelperHandlers extends grpc.UntypedServiceImplementation {
    */
   ListInterfaces: grpc.handleUnaryCall<_ethtrack_helper_v1_ListInterfacesRequest__Output, _ethtrack_helper_v1_ListInterfacesReply>;
   
+  /**
+   * Which devices' links changed, as the kernel announces it (rtnetlink's
+   * link group), for as long as the caller keeps the stream: the rxpath
+   * collector reads a device's carrier counts only when told it changed.
+   * Served on a thread of its own, one watch at a time; the first message
+   * is a resync.
+   */
+  WatchLinks: grpc.handleServerStreamingCall<_ethtrack_helper_v1_WatchLinksRequest__Output, _ethtrack_helper_v1_LinkChanges>;
+  
 }
 
 export interface HelperDefinition extends grpc.ServiceDefinition {
@@ -315,4 +345,5 @@ export interface HelperDefinition extends grpc.ServiceDefinition {
   GetModuleEeprom: MethodDefinition<_ethtrack_helper_v1_ModuleEepromRequest, _ethtrack_helper_v1_ModuleEepromReply, _ethtrack_helper_v1_ModuleEepromRequest__Output, _ethtrack_helper_v1_ModuleEepromReply__Output>
   GetStandardStats: MethodDefinition<_ethtrack_helper_v1_StandardStatsRequest, _ethtrack_helper_v1_StandardStatsReply, _ethtrack_helper_v1_StandardStatsRequest__Output, _ethtrack_helper_v1_StandardStatsReply__Output>
   ListInterfaces: MethodDefinition<_ethtrack_helper_v1_ListInterfacesRequest, _ethtrack_helper_v1_ListInterfacesReply, _ethtrack_helper_v1_ListInterfacesRequest__Output, _ethtrack_helper_v1_ListInterfacesReply__Output>
+  WatchLinks: MethodDefinition<_ethtrack_helper_v1_WatchLinksRequest, _ethtrack_helper_v1_LinkChanges, _ethtrack_helper_v1_WatchLinksRequest__Output, _ethtrack_helper_v1_LinkChanges__Output>
 }
