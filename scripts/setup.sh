@@ -12,7 +12,7 @@ APT_PACKAGES=(
 	# helper hardening tests: libFuzzer (clang), setcap, setpriv
 	clang-14 libclang-rt-14-dev libcap2-bin util-linux
 	# tests and benchmarks: the oracles nobody here wrote
-	ethtool iproute2 iptables conntrack iputils-ping prometheus prometheus-node-exporter curl python3
+	ethtool iproute2 iptables conntrack iputils-ping prometheus prometheus-node-exporter curl python3 strace
 	# the status page in a real browser (headless --dump-dom and --screenshot)
 	chromium
 )

@@ -36,6 +36,8 @@ export interface Collector {
    * collector need not catch it.
    */
   collect(helper: HelperApi): Promise<RenderedFamily[] | NoData>;
+  /** Lets go of what outlives a cycle (a helper stream); called once, when the runner stops. */
+  close?(): void;
 }
 
 export interface CollectorDeps {

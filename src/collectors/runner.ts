@@ -196,5 +196,6 @@ export class Runner extends EventEmitter {
       }),
     ]);
     clearTimeout(timer);
+    for (const job of this.jobs) job.job.close?.();
   }
 }

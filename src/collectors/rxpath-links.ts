@@ -7,6 +7,12 @@
 // reads and compares: writing the 16 families' lines anew was most of the
 // cycle's JavaScript, and all of it while the code is still cold.
 //
+// carrier_changes is read only for devices the helper's link watch named
+// since the last cycle (link-changes.ts says why that is enough), and for
+// every device while there is no watch. Each device is read again at least
+// every CARRIER_RECHECK_MS regardless, for a change the kernel does not
+// announce: it announces carrier changes only of devices that are up.
+//
 // rx_nohandler is not read while the device's rx_packets stays the same.
 // Each read of it costs a dev_get_stats (a veth sums every queue), and it
 // only moves when a frame arrives that no protocol takes: drivers count a
@@ -45,6 +51,10 @@ const NONE = -1;
 const RX_PACKETS = NET_DEV.rx_packets;
 /** A device's rx_nohandler is read at least this often, whether or not its rx_packets moved. */
 export const NOHANDLER_RECHECK_MS = 60_000;
+/** A device's carrier_changes is read at least this often, whether or not the link watch named it. */
+export const CARRIER_RECHECK_MS = 300_000;
+/** Spreads the carrier rechecks over the devices (a golden-ratio sequence), so they do not all fall on one cycle. */
+const GOLDEN = 0.6180339887;
 
 export interface Device {
   name: string;
@@ -59,6 +69,8 @@ export interface Device {
   /** carrier_changes when carrierCounts (up, down) were read after it; -1: read them. */
   carrierChangesFile: CounterHandle;
   carrierChanges: number;
+  /** When carrier_changes must be read again though the link watch did not name the device (performance.now()). */
+  carrierDue: number;
   carrierCounts: Float64Array;
   /** rx_nohandler as last read and when (Date.now()); settled: it may stand while rx_packets does not move. */
   nohandler: number;
@@ -103,8 +115,11 @@ export class LinkCounters {
   private readonly bodyVersions = new Float64Array(LINK_FAMILIES.length).fill(-1);
   /** Per family: a value differs from its body this cycle. */
   private readonly changed = new Uint8Array(LINK_FAMILIES.length);
-  /** Date.now() at the start of this cycle. */
+  /** performance.now() at the start of this cycle. */
   private now = 0;
+  /** Devices whose carrier_changes this cycle reads (the link watch's), or null: every device. */
+  private named: ReadonlySet<string> | null = null;
+  private spread = 0;
 
   constructor(
     private readonly files: KernelFiles,
@@ -113,6 +128,8 @@ export class LinkCounters {
     private readonly filter: DeviceFilter,
     /** NOHANDLER_RECHECK_MS; tests set 0 (read every cycle) or more than they run. */
     private readonly nohandlerRecheckMs = NOHANDLER_RECHECK_MS,
+    /** CARRIER_RECHECK_MS; tests set more than they run. */
+    private readonly carrierRecheckMs = CARRIER_RECHECK_MS,
   ) {}
 
   private netClass(device: string, ...parts: string[]): string {
@@ -134,6 +151,7 @@ export class LinkCounters {
             absent: SYSFS_ALWAYS.map(() => false),
             carrierChangesFile: new CounterHandle(this.netClass(name, 'carrier_changes')),
             carrierChanges: -1,
+            carrierDue: 0,
             carrierCounts: new Float64Array(2),
             nohandler: NONE,
             nohandlerAt: 0,
@@ -152,8 +170,11 @@ export class LinkCounters {
    * Reads the link counters of the included devices, in /proc/net/dev order,
    * and writes the families whose values changed into `bodies`. Returns
    * whether the devices listed changed (then `order` may hold new devices).
+   * `named`: the devices whose carrier_changes to read (the link watch's
+   * since the last cycle), or null for every device.
    */
-  read(): boolean {
+  read(named: ReadonlySet<string> | null = null): boolean {
+    this.named = named;
     const file = path.join(this.procfs, 'net', 'dev');
     const length = this.files.read(file);
     const bytes = this.files.bytes;
@@ -310,9 +331,16 @@ export class LinkCounters {
    */
   private carrierChanges(device: Device): number {
     if (device.absent[CARRIER_UP] || device.absent[CARRIER_DOWN]) return -1;
+    const named = this.named;
+    if (named !== null && device.carrierChanges >= 0 && !named.has(device.name) && this.now < device.carrierDue) {
+      // Not announced since it was read: the same counts.
+      return device.carrierChanges;
+    }
     const reopens = this.files.reopens;
     try {
       const changes = this.files.readCounterAt(device.carrierChangesFile);
+      this.spread = (this.spread + GOLDEN) % 1;
+      device.carrierDue = this.now + this.carrierRecheckMs * (0.5 + 0.5 * this.spread);
       return this.files.reopens === reopens ? changes : -1;
     } catch {
       // A device that vanished mid-cycle: the counts' own reads say how.

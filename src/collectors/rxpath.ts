@@ -39,11 +39,13 @@ import path from 'node:path';
 import { type MetricMeta, type RenderedFamily, samplePrefix } from '../exposition/family';
 import { type TextBuffer, TextBufferPool } from '../exposition/text-buffer';
 import { type FlagValues, getString } from '../flags';
+import type { HelperApi } from '../helper-client/calls';
 import type { Collector, CollectorDefinition } from './collector';
 import { DEFAULT_DEVICE_EXCLUDE, type DeviceFilter, deviceFilter } from './device-filter';
 import { SnmpFields, SOFTNET_COLUMNS, scanInterruptCounts, scanSoftnet } from './kernel-bytes';
 import { KernelFiles } from './kernel-files';
 import { parseInterrupts } from './kernel-text';
+import { LinkChangeWatch } from './link-changes';
 import { NIC_QUEUE } from './metrics';
 import {
   FAMILIES,
@@ -86,6 +88,8 @@ export interface RxpathOptions {
   devices: DeviceFilter;
   /** How often rx_nohandler is read when rx_packets did not move (NOHANDLER_RECHECK_MS); for tests. */
   nohandlerRecheckMs?: number;
+  /** How often carrier_changes is read when the link watch did not name the device (CARRIER_RECHECK_MS); for tests. */
+  carrierRecheckMs?: number;
 }
 
 export class RxpathCollector implements Collector {
@@ -94,6 +98,8 @@ export class RxpathCollector implements Collector {
   private readonly pools = FAMILIES.map((_, i) => new TextBufferPool(i >= TOPOLOGY_AT ? 64 * 1024 : 4 * 1024));
   private readonly bodies: TextBuffer[] = [];
   private readonly links: LinkCounters;
+  /** The helper's link watch: which devices' carrier counts to read. */
+  readonly linkWatch = new LinkChangeWatch();
   private readonly softnetValues = new Float64Array(SOFTNET_COLUMNS.length);
   private readonly cpuPrefixes: Buffer[][] = [];
   private readonly socketFiles: SocketFile[];
@@ -129,6 +135,7 @@ export class RxpathCollector implements Collector {
       options.sysfs,
       options.devices,
       options.nohandlerRecheckMs,
+      options.carrierRecheckMs,
     );
     this.socketFiles = [
       socketFile('snmp', SNMP_FIELDS, false),
@@ -141,7 +148,8 @@ export class RxpathCollector implements Collector {
     return path.join(this.options.procfs, ...parts);
   }
 
-  async collect(): Promise<RenderedFamily[]> {
+  /** `helper`: the link watch runs on it when it serves one; without, every device's carrier count is read. */
+  async collect(helper?: HelperApi): Promise<RenderedFamily[]> {
     if (this.refreshError) {
       const err = this.refreshError;
       this.refreshError = undefined;
@@ -150,7 +158,8 @@ export class RxpathCollector implements Collector {
     for (let i = 0; i < TOPOLOGY_AT; i++) if (i < LINK_AT || i >= SOCKET_AT) this.bodies[i] = this.pools[i].acquire();
     this.softnet();
     const before = this.links.order.length;
-    if (this.links.read()) {
+    this.linkWatch.follow(helper);
+    if (this.links.read(this.linkWatch.take())) {
       const order = this.links.order;
       if (order.some((device) => !device.topology) || order.length !== before) this.topologyDirty = true;
     }
@@ -168,6 +177,10 @@ export class RxpathCollector implements Collector {
     }
     if (!this.refreshing && Date.now() - this.lastRefresh >= TOPOLOGY_REFRESH_MS) void this.refreshTopology();
     return rendered;
+  }
+
+  close(): void {
+    this.linkWatch.stop();
   }
 
   private softnet(): void {

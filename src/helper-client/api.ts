@@ -31,6 +31,7 @@ export type {
   _ethtrack_helper_v1_InterfaceStats_Status__Output as InterfaceStatsStatus,
   InterfaceStats__Output as InterfaceStats,
 } from './generated/ethtrack/helper/v1/InterfaceStats';
+export type { LinkChanges__Output as LinkChanges } from './generated/ethtrack/helper/v1/LinkChanges';
 export type { ListInterfacesReply__Output as ListInterfacesReply } from './generated/ethtrack/helper/v1/ListInterfacesReply';
 export type { ModuleEepromReply__Output as ModuleEepromReply } from './generated/ethtrack/helper/v1/ModuleEepromReply';
 export type { ProtocolStates } from './generated/ethtrack/helper/v1/ProtocolStates';

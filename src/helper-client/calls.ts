@@ -16,11 +16,24 @@ import type {
   EvictFlowsReply,
   FlowsReply,
   HelperInfo,
+  LinkChanges,
   ListInterfacesReply,
   ModuleEepromReply,
   StandardStatsReply,
   StatsQuery,
 } from './api';
+/** What a WatchLinks stream reports to its owner. */
+export interface LinkWatchHandlers {
+  /** A message: a resync (read every device), or the devices whose link changed since the last one. */
+  changes(changes: LinkChanges): void;
+  /** The stream ended (the helper went away, refused, or the watch was lost); not called after cancel(). `code`: gRPC's status. */
+  ended(error: Error & { readonly code: number | undefined }): void;
+}
+
+/** A running WatchLinks stream. */
+export interface LinkWatch {
+  cancel(): void;
+}
 
 export interface HelperApi {
   info(): Promise<HelperInfo>;
@@ -46,4 +59,6 @@ export interface HelperApi {
   getFlows(generation: number, deadlineMs: number): Promise<FlowsReply>;
   /** The GC pass over the helper's flow table. */
   evictFlows(): Promise<EvictFlowsReply>;
+  /** Which devices' links change, for as long as the watch runs (rtnetlink's link group, through the helper). */
+  watchLinks(handlers: LinkWatchHandlers): LinkWatch;
 }

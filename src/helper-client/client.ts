@@ -1,6 +1,8 @@
 // The service's side of proto/: a grpc-js client for ethtrack-helper over its
 // unix socket. Every call carries a deadline, so a frozen helper costs a
-// collector one timeout, never a pile of waiting calls.
+// collector one timeout, never a pile of waiting calls; the one exception is
+// WatchLinks, a stream that lasts as long as the service wants it and holds
+// no collector.
 //
 // Replies that mostly repeat from cycle to cycle (the interface list, the
 // ethtool netlink settings and standard statistics) are decoded only when
@@ -22,12 +24,13 @@ import type {
   EvictFlowsReply,
   FlowsReply,
   HelperInfo,
+  LinkChanges,
   ListInterfacesReply,
   ModuleEepromReply,
   StandardStatsReply,
   StatsQuery,
 } from './api';
-import type { HelperApi } from './calls';
+import type { HelperApi, LinkWatch, LinkWatchHandlers } from './calls';
 import { ReplyMemo } from './reply-memo';
 import { serviceDefinition } from './service';
 
@@ -247,6 +250,39 @@ export class HelperClient implements HelperApi {
   /** Streams the table as encoded ConntrackEntryBatch messages, for ConntrackDumpDecoder. */
   dumpConntrackEncoded(batchSize: number, deadlineMs: number): AsyncGenerator<Buffer> {
     return this.dump(batchSize, deadlineMs, keepEncoded);
+  }
+
+  /**
+   * WatchLinks, with no deadline: it runs until cancelled or the helper goes.
+   * waitForReady: started while the helper is (re)starting, it waits for the
+   * connection instead of failing.
+   */
+  watchLinks(handlers: LinkWatchHandlers): LinkWatch {
+    const method = helperService().WatchLinks;
+    const call = this.helper.makeServerStreamRequest(
+      method.path,
+      method.requestSerialize,
+      method.responseDeserialize,
+      {},
+      new grpc.Metadata({ waitForReady: true }),
+    );
+    let over = false;
+    const end = (code: grpc.status, details: string) => {
+      if (over) return;
+      over = true;
+      handlers.ended(new HelperCallError('WatchLinks', code, details));
+    };
+    call.on('data', (changes: LinkChanges) => {
+      if (!over) handlers.changes(changes);
+    });
+    call.on('error', (err: grpc.ServiceError) => end(err.code, err.details || err.message));
+    call.on('end', () => end(grpc.status.UNAVAILABLE, 'the helper ended the watch'));
+    return {
+      cancel: () => {
+        over = true;
+        call.cancel();
+      },
+    };
   }
 
   /** Streams the table in decoded batches. */

@@ -27,7 +27,7 @@ import type {
   StandardStatsReply,
   StatsQuery,
 } from '../../src/helper-client/api';
-import type { HelperApi } from '../../src/helper-client/calls';
+import type { HelperApi, LinkWatch, LinkWatchHandlers } from '../../src/helper-client/calls';
 import { HelperCallError, helperService } from '../../src/helper-client/client';
 import { PATHS } from '../../src/paths';
 
@@ -160,6 +160,19 @@ export class ReplayHelper implements HelperApi {
     return decode('EvictFlows', this.one('EvictFlows', {}));
   }
 
+  /** A recording holds no link notifications: the watch ends at once, refused, as an older helper would. */
+  watchLinks(handlers: LinkWatchHandlers): LinkWatch {
+    let cancelled = false;
+    queueMicrotask(() => {
+      if (!cancelled) handlers.ended(new HelperCallError('WatchLinks', grpc.status.UNIMPLEMENTED, 'not recorded'));
+    });
+    return {
+      cancel: () => {
+        cancelled = true;
+      },
+    };
+  }
+
   async *dumpConntrackEncoded(batchSize: number, deadlineMs: number): AsyncGenerator<Buffer> {
     for (const batch of this.replies('DumpConntrack', { batchSize, deadlineMs })) yield batch;
   }
@@ -261,6 +274,19 @@ export class RecordingHelper implements HelperApi {
 
   evictFlows(): Promise<EvictFlowsReply> {
     return this.unary('EvictFlows', {}).then((bytes) => decode('EvictFlows', bytes));
+  }
+
+  /** A recording holds no link notifications: the watch ends at once, refused, as an older helper would. */
+  watchLinks(handlers: LinkWatchHandlers): LinkWatch {
+    let cancelled = false;
+    queueMicrotask(() => {
+      if (!cancelled) handlers.ended(new HelperCallError('WatchLinks', grpc.status.UNIMPLEMENTED, 'not recorded'));
+    });
+    return {
+      cancel: () => {
+        cancelled = true;
+      },
+    };
   }
 
   async *dumpConntrackEncoded(batchSize: number, deadlineMs: number): AsyncGenerator<Buffer> {

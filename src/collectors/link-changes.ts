@@ -1,0 +1,99 @@
+// Which devices' carrier counts the rxpath collector must read this cycle,
+// from the helper's WatchLinks stream (rtnetlink's link group). Reading
+// carrier_changes of every device every cycle was a third of the cycle on
+// the 128-veth bench, for counts that move a few times a day. The kernel
+// announces every carrier change of a device that is up, and every up and
+// down, after it has counted it (link-watch.c in the helper says where), so
+// a device not named since the last cycle still has the counts read then.
+//
+// Until the watch's first message (a resync) has arrived, and whenever the
+// watch is gone (the helper restarted, refused, or there is none), every
+// device is read, as before. A resync (the kernel dropped notifications)
+// reads every device once.
+
+import type { LinkChanges } from '../helper-client/api';
+import type { HelperApi, LinkWatch } from '../helper-client/calls';
+
+/** gRPC's UNIMPLEMENTED: a helper older than WatchLinks; not asked again. */
+const UNIMPLEMENTED = 12;
+
+export class LinkChangeWatch {
+  /** The helper the watch runs on, and the watch while it runs. */
+  private helper: HelperApi | undefined;
+  private watch: LinkWatch | undefined;
+  /** A helper that does not serve WatchLinks. */
+  private refusedBy: HelperApi | undefined;
+  /** The watch's resync arrived and it has not ended since. */
+  private live = false;
+  /** Read every device next cycle. */
+  private all = true;
+  private named = new Set<string>();
+  /** The set take() last handed out, cleared and reused by the next take(). */
+  private taken = new Set<string>();
+  /** Why the last watch ended (undefined while one runs). */
+  lastError: Error | undefined;
+
+  /**
+   * Keeps a watch running on `helper`: called at the start of every cycle
+   * with the current helper client (a restarted helper is a new client).
+   */
+  follow(helper: HelperApi | undefined): void {
+    if (!helper || (helper === this.helper && this.watch) || helper === this.refusedBy) return;
+    this.stop();
+    this.helper = helper;
+    const watch: LinkWatch = helper.watchLinks({
+      changes: (changes) => {
+        if (this.watch === watch) this.apply(changes);
+      },
+      ended: (error) => {
+        if (this.watch !== watch) return;
+        this.watch = undefined;
+        this.live = false;
+        this.lastError = error;
+        if (error.code === UNIMPLEMENTED) this.refusedBy = helper;
+      },
+    });
+    this.watch = watch;
+  }
+
+  private apply(changes: LinkChanges): void {
+    if (changes.resync) {
+      this.live = true;
+      this.all = true;
+      this.named.clear();
+      this.lastError = undefined;
+      return;
+    }
+    if (!this.all) for (const device of changes.devices) this.named.add(device);
+  }
+
+  /**
+   * What this cycle must read: null for every device, or the devices named
+   * since the last cycle (which it then forgets: the cycle reads them).
+   */
+  take(): ReadonlySet<string> | null {
+    if (!this.live || this.all) {
+      this.all = false;
+      this.named.clear();
+      return null;
+    }
+    const named = this.named;
+    this.taken.clear();
+    this.named = this.taken;
+    this.taken = named;
+    return named;
+  }
+
+  /** Whether a watch's resync has arrived and the watch still runs. */
+  get isLive(): boolean {
+    return this.live;
+  }
+
+  stop(): void {
+    const watch = this.watch;
+    this.watch = undefined;
+    this.live = false;
+    this.all = true;
+    watch?.cancel();
+  }
+}
