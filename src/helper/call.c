@@ -285,10 +285,20 @@ void call_watch_close(struct rpc_ctx *ctx)
 	ctx->close_watched = true;
 }
 
+int rpc_stop_fd(const struct rpc_ctx *ctx)
+{
+	return ctx->stop_fd;
+}
+
 bool rpc_client_gone(struct rpc_ctx *ctx)
 {
 	if (ctx->client_gone || !ctx->close_watched)
 		return ctx->client_gone;
+	if (ctx->superseded && ctx->superseded()) {
+		rpc_fail(ctx, RPC_ABORTED, "a newer watch replaced this one");
+		ctx->client_gone = true;
+		return true;
+	}
 	grpc_event ev = grpc_completion_queue_pluck(ctx->cq, &ctx->close_watched,
 						    gpr_inf_past(GPR_CLOCK_MONOTONIC), NULL);
 	if (ev.type == GRPC_OP_COMPLETE) {

@@ -15,6 +15,9 @@ struct call_lane;
 struct rpc_ctx {
 	grpc_call *call;
 	struct call_lane *lane;
+	int stop_fd; /* rpc_stop_fd() */
+	/* For a watch: whether a newer watch replaces it (rpc_client_gone). */
+	bool (*superseded)(void);
 	/* "Service/Method", put before every error status so handlers need not
 	 * name themselves; NULL for a method the server does not know. */
 	const char *method;

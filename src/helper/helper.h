@@ -57,6 +57,9 @@ int ethtool_init(void);
  * socket gets a receive buffer of this many bytes instead of the default,
  * so a test can force an overrun. */
 void ct_events_test_rcvbuf(int bytes);
+/* link-watch.c, the same for WatchLinks' socket (SO_RCVBUF; the kernel's
+ * floor is a few KiB). */
+void link_watch_test_rcvbuf(int bytes);
 
 /* server.c: serves on an already listening unix socket until SIGTERM/SIGINT
  * (delivered through signal_fd, a signalfd). Returns the exit status. */

@@ -208,7 +208,8 @@ int main(int argc, char **argv)
 		/* Hidden test double: module reads of DEV sleep MS first, standing
 		 * for a driver that hangs on its module EEPROM. */
 		{ "test-slow-module-read", required_argument, NULL, 'M' },
-		/* Hidden, for tests: a tiny DESTROY events buffer forces overruns. */
+		/* Hidden, for tests: tiny receive buffers for the conntrack DESTROY
+		 * events and the link notifications force overruns. */
 		{ "test-event-rcvbuf", required_argument, NULL, 'R' },
 		{ 0 },
 	};
@@ -259,6 +260,7 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			ct_events_test_rcvbuf((int)bytes);
+			link_watch_test_rcvbuf((int)bytes);
 			break;
 		}
 		default:

@@ -23,6 +23,7 @@ enum rpc_code {
 	RPC_PERMISSION_DENIED = 7,
 	RPC_RESOURCE_EXHAUSTED = 8,
 	RPC_FAILED_PRECONDITION = 9,
+	RPC_ABORTED = 10,
 	RPC_UNIMPLEMENTED = 12,
 	RPC_INTERNAL = 13,
 	RPC_UNAVAILABLE = 14,
@@ -53,9 +54,16 @@ int64_t rpc_deadline_ms(const struct rpc_ctx *ctx);
 int rpc_send(struct rpc_ctx *ctx, const ProtobufCMessage *msg);
 
 /* For a watch (a stream that lasts until the client leaves, served on the
- * watch thread): whether the client has gone or cancelled. Never blocks;
- * a watch handler asks between its waits, which it bounds (a second). */
+ * watch thread): whether the client has gone or cancelled, or a newer watch
+ * replaces this one (the call then ends ABORTED). Never blocks;
+ * a watch handler asks between its waits, which it bounds (seconds: a
+ * client that left is noticed that late, a new watch served that late).
+ * Each ask costs ~0.1 ms of gRPC's polling. */
 bool rpc_client_gone(struct rpc_ctx *ctx);
+/* A descriptor that turns readable when the helper stops: a watch handler
+ * waits on it beside its own, so a stop does not wait out a bounded wait.
+ * -1 when there is none (poll() then skips it). */
+int rpc_stop_fd(const struct rpc_ctx *ctx);
 
 /* Runs fn once the call's reply has been packed for sending (or the call
  * failed): a handler whose reply is large can give its storage back to the

@@ -13,8 +13,11 @@
  *    reply buffers in static storage.
  *  - The watch thread serves the watches (WatchLinks) the same way, on
  *    queues and a call lane of its own: a watch lasts as long as its client
- *    keeps it, so it must not hold the other calls. One watch at a time; a
- *    second waits in gRPC until the first ends.
+ *    keeps it, so it must not hold the other calls. One watch at a time,
+ *    and the newest wins: the next watch is requested as soon as one is
+ *    served, and its arrival ends the one served (ABORTED). There is one
+ *    service; a watch it no longer reads (a service restarted beside a
+ *    helper that stays) must not keep the new one waiting.
  *
  * Every registered method keeps one outstanding request; a generic request
  * catches unregistered methods and answers UNIMPLEMENTED. */
@@ -25,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -43,8 +47,8 @@
 #include "rpc.h"
 
 /* Calls are served one at a time (call.c bounds each batch), so a
- * connection carries a few streams at most. Only allowed peers (SO_PEERCRED)
- * get this far. */
+ * connection carries a few streams at most: one call, the watch, the watch
+ * that replaces it. Only allowed peers (SO_PEERCRED) get this far. */
 #define MAX_STREAMS_PER_CONNECTION 8
 /* Matches the service's receive limit; the largest host's first stats reply
  * (every stat name) stays far below. */
@@ -54,6 +58,14 @@
  * buffer; between the two limits the helper answers INVALID_ARGUMENT. */
 #define GRPC_RECEIVE_LIMIT (4 * RPC_MAX_REQUEST_BYTES)
 
+/* A requested call: filled by gRPC when it arrives. */
+struct request {
+	grpc_call *call;
+	gpr_timespec deadline;
+	grpc_metadata_array metadata;
+	grpc_byte_buffer *payload;
+};
+
 struct method {
 	const char *path;
 	const char *name; /* "Service/Method": the path after its package */
@@ -61,11 +73,7 @@ struct method {
 	rpc_stream_fn stream;
 	bool watch; /* served on the watch thread */
 	void *handle;
-	/* Filled by gRPC when the requested call arrives. */
-	grpc_call *call;
-	gpr_timespec deadline;
-	grpc_metadata_array metadata;
-	grpc_byte_buffer *payload;
+	struct request req;
 };
 
 static struct method methods[] = {
@@ -113,6 +121,8 @@ static struct lane watch_lane = { .request_buf = watch_request_buf,
 
 static grpc_server *server;
 static int shutdown_tag;
+/* Written once the server stops, so the watch thread's wait ends then. */
+static int stop_fd = -1;
 
 /* Copies the request into the lane's buffer; -1 when it is too large. */
 static ssize_t read_request(struct lane *lane, grpc_byte_buffer *payload)
@@ -139,21 +149,39 @@ static ssize_t read_request(struct lane *lane, grpc_byte_buffer *payload)
 	return too_large ? -1 : (ssize_t)len;
 }
 
-static void serve(struct lane *lane, struct method *m)
+/* The watch thread's next requested call, when it arrived while a watch
+ * was served (watch_superseded) and so ends that watch. */
+static grpc_event watch_next;
+static bool watch_next_arrived;
+
+/* A newer watch arrived (or the server stops): the one served ends. */
+static bool watch_superseded(void)
 {
-	struct rpc_ctx ctx = { .call = m->call,
+	if (!watch_next_arrived) {
+		watch_next = grpc_completion_queue_next(watch_lane.notify_cq,
+							gpr_inf_past(GPR_CLOCK_MONOTONIC), NULL);
+		watch_next_arrived = watch_next.type != GRPC_QUEUE_TIMEOUT;
+	}
+	return watch_next_arrived;
+}
+
+static void serve(struct lane *lane, struct method *m, struct request *r)
+{
+	struct rpc_ctx ctx = { .call = r->call,
 			       .lane = lane->calls,
+			       .stop_fd = stop_fd,
+			       .superseded = m->watch ? watch_superseded : NULL,
 			       .method = m->name,
 			       .cq = lane->call_cq,
-			       .deadline = m->deadline };
+			       .deadline = r->deadline };
 	const ProtobufCMessage *reply = NULL;
 	ssize_t len;
 
 	if (rpc_deadline_ms(&ctx) == 0)
 		rpc_fail(&ctx, RPC_DEADLINE_EXCEEDED, "deadline passed before the call was served");
-	else if (!m->payload)
+	else if (!r->payload)
 		rpc_fail(&ctx, RPC_INVALID_ARGUMENT, "no request message");
-	else if ((len = read_request(lane, m->payload)) < 0)
+	else if ((len = read_request(lane, r->payload)) < 0)
 		rpc_fail(&ctx, RPC_INVALID_ARGUMENT, "request larger than %zu bytes",
 			 lane->request_cap);
 	else if (m->unary) {
@@ -167,12 +195,12 @@ static void serve(struct lane *lane, struct method *m)
 	}
 	call_finish(&ctx, reply);
 
-	if (m->payload)
-		grpc_byte_buffer_destroy(m->payload);
-	m->payload = NULL;
-	grpc_metadata_array_destroy(&m->metadata);
-	grpc_call_unref(m->call);
-	m->call = NULL;
+	if (r->payload)
+		grpc_byte_buffer_destroy(r->payload);
+	r->payload = NULL;
+	grpc_metadata_array_destroy(&r->metadata);
+	grpc_call_unref(r->call);
+	r->call = NULL;
 	call_release(lane->calls);
 }
 
@@ -180,6 +208,7 @@ static void serve_unknown(void)
 {
 	struct rpc_ctx ctx = { .call = unknown.call,
 			       .lane = main_lane.calls,
+			       .stop_fd = stop_fd,
 			       .cq = main_lane.call_cq,
 			       .deadline = unknown.details.deadline };
 	char *method = grpc_slice_to_c_string(unknown.details.method);
@@ -195,9 +224,10 @@ static void serve_unknown(void)
 static bool request_method(struct method *m)
 {
 	struct lane *lane = m->watch ? &watch_lane : &main_lane;
-	grpc_metadata_array_init(&m->metadata);
-	return grpc_server_request_registered_call(server, m->handle, &m->call, &m->deadline,
-						   &m->metadata, &m->payload, lane->call_cq,
+	struct request *r = &m->req;
+	grpc_metadata_array_init(&r->metadata);
+	return grpc_server_request_registered_call(server, m->handle, &r->call, &r->deadline,
+						   &r->metadata, &r->payload, lane->call_cq,
 						   lane->notify_cq, m) == GRPC_CALL_OK;
 }
 
@@ -215,16 +245,25 @@ static bool request_unknown(void)
 static void *watch_loop(void *arg)
 {
 	(void)arg;
-	for (;;) {
-		grpc_event ev = grpc_completion_queue_next(watch_lane.notify_cq,
-							   gpr_inf_future(GPR_CLOCK_MONOTONIC), NULL);
-		/* A request that fails: the server is shutting down. */
-		if (ev.type != GRPC_OP_COMPLETE || !ev.success)
-			break;
+	grpc_event ev = grpc_completion_queue_next(watch_lane.notify_cq,
+						   gpr_inf_future(GPR_CLOCK_MONOTONIC), NULL);
+	/* A request that fails: the server is shutting down. */
+	while (ev.type == GRPC_OP_COMPLETE && ev.success) {
 		struct method *m = ev.tag;
-		serve(&watch_lane, m);
-		if (!request_method(m))
+		/* The call is taken out, and the next requested at once: its
+		 * arrival is what ends this one (watch_superseded). */
+		struct request served = m->req;
+		memset(&m->req, 0, sizeof(m->req));
+		watch_next_arrived = false;
+		bool requested = request_method(m);
+		serve(&watch_lane, m, &served);
+		if (!requested)
 			break;
+		if (watch_next_arrived)
+			ev = watch_next;
+		else
+			ev = grpc_completion_queue_next(watch_lane.notify_cq,
+							gpr_inf_future(GPR_CLOCK_MONOTONIC), NULL);
 	}
 	return NULL;
 }
@@ -301,6 +340,8 @@ static void *accept_loop(void *arg)
 		}
 	}
 	grpc_server_shutdown_and_notify(server, main_lane.notify_cq, &shutdown_tag);
+	if (eventfd_write(stop_fd, 1) < 0)
+		log_msg(errno, "eventfd_write");
 	grpc_server_cancel_all_calls(server);
 	return NULL;
 }
@@ -319,6 +360,11 @@ int server_run(int listen_fd, int signal_fd)
 		  .value.integer = MAX_STREAMS_PER_CONNECTION },
 	};
 	grpc_channel_args channel_args = { .num_args = 3, .args = args };
+	stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (stop_fd < 0) {
+		log_msg(errno, "eventfd");
+		return 1;
+	}
 	server = grpc_server_create(&channel_args, NULL);
 	if (!lane_init(&main_lane) || !lane_init(&watch_lane)) {
 		log_msg(0, "out of memory");
@@ -371,7 +417,7 @@ int server_run(int listen_fd, int signal_fd)
 			request_unknown();
 		} else {
 			struct method *m = ev.tag;
-			serve(&main_lane, m);
+			serve(&main_lane, m, &m->req);
 			request_method(m);
 		}
 	}
@@ -382,10 +428,11 @@ int server_run(int listen_fd, int signal_fd)
 	lane_destroy(&main_lane);
 	lane_destroy(&watch_lane);
 	grpc_server_credentials_release(acceptor.creds);
+	close(stop_fd);
 	for (size_t i = 0; i < N_METHODS; i++) {
-		if (methods[i].payload)
-			grpc_byte_buffer_destroy(methods[i].payload);
-		grpc_metadata_array_destroy(&methods[i].metadata);
+		if (methods[i].req.payload)
+			grpc_byte_buffer_destroy(methods[i].req.payload);
+		grpc_metadata_array_destroy(&methods[i].req.metadata);
 	}
 	grpc_call_details_destroy(&unknown.details);
 	grpc_metadata_array_destroy(&unknown.metadata);

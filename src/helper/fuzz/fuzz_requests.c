@@ -152,6 +152,12 @@ bool rpc_client_gone(struct rpc_ctx *ctx)
 	return true;
 }
 
+int rpc_stop_fd(const struct rpc_ctx *ctx)
+{
+	(void)ctx;
+	return -1;
+}
+
 static const struct {
 	const ProtobufCMessageDescriptor *request;
 	rpc_unary_fn unary;

@@ -278,6 +278,12 @@ bool rpc_client_gone(struct rpc_ctx *ctx)
 	return true;
 }
 
+int rpc_stop_fd(const struct rpc_ctx *ctx)
+{
+	(void)ctx;
+	return -1;
+}
+
 int link_watch_cases(void);
 
 static uint32_t coalesce_value(const Ethtrack__Helper__V1__DeviceSettings *d, uint32_t type)

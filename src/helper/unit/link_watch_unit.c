@@ -100,6 +100,12 @@ int link_watch_cases(void)
 	decode(whole - second->nlmsg_len + 8);
 	CHECK(c.resync, "a header cut short resyncs");
 
+	/* The last message without its padding: libmnl would walk up to it. */
+	struct nlmsghdr *odd = put_link(RTM_NEWLINK, "odd", false);
+	odd->nlmsg_len -= 2;
+	decode(used - 2);
+	CHECK(c.resync && c.n == 0, "a message cut inside its padding resyncs");
+
 	/* A length past 2 GiB (libmnl's mnl_nlmsg_ok takes it for negative). */
 	struct nlmsghdr *huge = put_link(RTM_NEWLINK, "huge", false);
 	huge->nlmsg_len = 0xf6083068u;
