@@ -5,17 +5,25 @@
 // announces every carrier change of a device that is up, and every up and
 // down, after it has counted it (link-watch.c in the helper says where), so
 // a device not named since the last cycle still has the counts read then.
+// What this costs: a flap shows in the first cycle after the kernel
+// announced it (at once for a veth; a NIC's carrier change is batched by
+// the kernel's linkwatch, up to a second), and a carrier change the kernel
+// does not announce (on a device that is down) shows when rxpath-links.ts
+// reads every device again anyway (CARRIER_RECHECK_MS).
 //
 // Until the watch's first message (a resync) has arrived, and whenever the
 // watch is gone (the helper restarted, refused, or there is none), every
 // device is read, as before. A resync (the kernel dropped notifications)
-// reads every device once.
+// reads every device once; so does a cycle after one whose read failed.
 
 import type { LinkChanges } from '../helper-client/api';
 import type { HelperApi, LinkWatch } from '../helper-client/calls';
+import type { Logger } from '../logger';
 
 /** gRPC's UNIMPLEMENTED: a helper older than WatchLinks; not asked again. */
 const UNIMPLEMENTED = 12;
+/** A watch whose resync has not arrived this long after it started is started again (the helper serves the newest). */
+export const RESYNC_WAIT_MS = 10_000;
 
 export class LinkChangeWatch {
   /** The helper the watch runs on, and the watch while it runs. */
@@ -32,14 +40,24 @@ export class LinkChangeWatch {
   private taken = new Set<string>();
   /** Why the last watch ended (undefined while one runs). */
   lastError: Error | undefined;
+  private startedAt = 0;
+
+  constructor(private readonly logger?: Logger) {}
 
   /**
    * Keeps a watch running on `helper`: called at the start of every cycle
    * with the current helper client (a restarted helper is a new client).
    */
   follow(helper: HelperApi | undefined): void {
-    if (!helper || (helper === this.helper && this.watch) || helper === this.refusedBy) return;
+    if (!helper || helper === this.refusedBy) return;
+    if (helper === this.helper && this.watch) {
+      if (this.live || performance.now() - this.startedAt < RESYNC_WAIT_MS) return;
+      this.logger?.info('link watch: no resync from the helper; starting it again', {
+        after_seconds: RESYNC_WAIT_MS / 1000,
+      });
+    }
     this.stop();
+    this.startedAt = performance.now();
     this.helper = helper;
     const watch: LinkWatch = helper.watchLinks({
       changes: (changes) => {
@@ -47,10 +65,20 @@ export class LinkChangeWatch {
       },
       ended: (error) => {
         if (this.watch !== watch) return;
+        const wasLive = this.live;
         this.watch = undefined;
         this.live = false;
         this.lastError = error;
-        if (error.code === UNIMPLEMENTED) this.refusedBy = helper;
+        if (error.code === UNIMPLEMENTED) {
+          this.refusedBy = helper;
+          this.logger?.info('link watch: the helper has none; every device is read each cycle', {
+            err: error.message,
+          });
+        } else if (wasLive) {
+          this.logger?.info('link watch ended; every device is read each cycle until it is back', {
+            err: error.message,
+          });
+        }
       },
     });
     this.watch = watch;
@@ -58,6 +86,7 @@ export class LinkChangeWatch {
 
   private apply(changes: LinkChanges): void {
     if (changes.resync) {
+      if (!this.live) this.logger?.debug('link watch live');
       this.live = true;
       this.all = true;
       this.named.clear();
@@ -82,6 +111,11 @@ export class LinkChangeWatch {
     this.named = this.taken;
     this.taken = named;
     return named;
+  }
+
+  /** The cycle that took the last names failed before it read them all: the next reads every device. */
+  readFailed(): void {
+    this.all = true;
   }
 
   /** Whether a watch's resync has arrived and the watch still runs. */

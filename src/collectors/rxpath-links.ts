@@ -175,6 +175,7 @@ export class LinkCounters {
    */
   read(named: ReadonlySet<string> | null = null): boolean {
     this.named = named;
+    if (named !== null) for (const name of named) this.renewed(name);
     const file = path.join(this.procfs, 'net', 'dev');
     const length = this.files.read(file);
     const bytes = this.files.bytes;
@@ -368,6 +369,20 @@ export class LinkCounters {
       this.bodyVersions[f] = this.orderVersion;
       this.changed[f] = 0;
     }
+  }
+
+  /**
+   * The link watch named the device: its kept descriptors are opened again
+   * and its carrier counts read. A name can now be another device's (one
+   * renamed, a new one made under its old name): a kept sysfs descriptor
+   * follows the device it was opened on, not the name.
+   */
+  private renewed(name: string): void {
+    const device = this.devices.get(name);
+    if (!device) return;
+    this.files.closeUnder(`${this.netClass(name)}/`);
+    device.carrierChanges = -1;
+    device.nohandlerSettled = false;
   }
 
   /** Whether `device` is still the one of its name (not gone, not come back as another). */

@@ -40,6 +40,7 @@ import { type MetricMeta, type RenderedFamily, samplePrefix } from '../expositio
 import { type TextBuffer, TextBufferPool } from '../exposition/text-buffer';
 import { type FlagValues, getString } from '../flags';
 import type { HelperApi } from '../helper-client/calls';
+import type { Logger } from '../logger';
 import type { Collector, CollectorDefinition } from './collector';
 import { DEFAULT_DEVICE_EXCLUDE, type DeviceFilter, deviceFilter } from './device-filter';
 import { SnmpFields, SOFTNET_COLUMNS, scanInterruptCounts, scanSoftnet } from './kernel-bytes';
@@ -99,7 +100,7 @@ export class RxpathCollector implements Collector {
   private readonly bodies: TextBuffer[] = [];
   private readonly links: LinkCounters;
   /** The helper's link watch: which devices' carrier counts to read. */
-  readonly linkWatch = new LinkChangeWatch();
+  readonly linkWatch: LinkChangeWatch;
   private readonly softnetValues = new Float64Array(SOFTNET_COLUMNS.length);
   private readonly cpuPrefixes: Buffer[][] = [];
   private readonly socketFiles: SocketFile[];
@@ -118,7 +119,9 @@ export class RxpathCollector implements Collector {
   constructor(
     readonly schedule: string,
     private readonly options: RxpathOptions,
+    logger?: Logger,
   ) {
+    this.linkWatch = new LinkChangeWatch(logger);
     const socketFile = (name: string, fields: [string, MetricMeta, string][], plain: boolean): SocketFile => ({
       name: path.join(options.procfs, 'net', name),
       fields: new SnmpFields(fields.map(([key]) => (plain ? `.${key}` : key))),
@@ -159,7 +162,14 @@ export class RxpathCollector implements Collector {
     this.softnet();
     const before = this.links.order.length;
     this.linkWatch.follow(helper);
-    if (this.links.read(this.linkWatch.take())) {
+    let listed: boolean;
+    try {
+      listed = this.links.read(this.linkWatch.take());
+    } catch (err) {
+      this.linkWatch.readFailed();
+      throw err;
+    }
+    if (listed) {
       const order = this.links.order;
       if (order.some((device) => !device.topology) || order.length !== before) this.topologyDirty = true;
     }
@@ -351,5 +361,5 @@ export const rxpath: CollectorDefinition = {
       help: 'Regexp of devices to exclude.',
     },
   ],
-  create: (flags, schedule) => [new RxpathCollector(schedule, rxpathOptions(flags))],
+  create: (flags, schedule, deps) => [new RxpathCollector(schedule, rxpathOptions(flags), deps.logger)],
 };
