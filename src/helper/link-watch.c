@@ -12,7 +12,9 @@
  * from sysfs after the message arrives. The kernel counts a carrier change
  * before it announces it (netif_carrier_on/off count, then linkwatch
  * notifies; an administrative up or down is announced after the driver's
- * open or stop), so a read after the message sees the flap. What cannot say
+ * open or stop), so a read after the message sees the flap. linkwatch
+ * announces carrier changes only of devices that are up; the service reads
+ * every device again every few minutes for the others. What cannot say
  * which devices changed makes a resync, which the service answers by reading
  * every device: notifications the kernel dropped (the socket overran:
  * ENOBUFS), a datagram cut short, a link message without a name, more
