@@ -7,7 +7,6 @@
 // stop with a watch running.
 
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,44 +15,29 @@ import type { LinkChanges } from '../../src/helper-client/api';
 import { HelperClient } from '../../src/helper-client/client';
 import { sleep } from '../support/exec';
 import { HELPER_ASAN } from '../support/exporter';
+import { HelperProcess } from '../support/helper-process';
 import { type Netns, withNetns } from '../support/netns';
 
 const ABORTED = 10;
 
 interface Running {
-  child: ChildProcess;
+  process: HelperProcess;
   client: HelperClient;
-  stderr: string[];
-  exited: Promise<number | null>;
 }
 
-async function startHelper(ns: Netns, extra: string[] = []): Promise<Running> {
+async function startHelper(ns: Netns, args: string[] = []): Promise<Running> {
   const socket = path.join(os.tmpdir(), `ethtrack-lw-${process.pid}-${Date.now()}.sock`);
-  const [cmd, args] = ns.wrap(HELPER_ASAN, ['--socket', socket, ...extra]);
-  const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env } });
-  const stderr: string[] = [];
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  await new Promise<void>((resolve, reject) => {
-    child.stderr?.on('data', (chunk: Buffer) => {
-      stderr.push(chunk.toString());
-      if (stderr.join('').includes('serving')) resolve();
-    });
-    child.once('exit', () => reject(new Error(`the helper exited: ${stderr.join('')}`)));
-  });
-  return { child, client: new HelperClient(`unix://${socket}`, 5000), stderr, exited };
+  const helper = await HelperProcess.start(HELPER_ASAN, socket, { ns, args });
+  return { process: helper, client: new HelperClient(helper.address, 5000) };
 }
 
 async function stopHelper(helper: Running): Promise<number | null> {
   helper.client.close();
-  helper.child.kill('SIGTERM');
-  return helper.exited;
+  return (await helper.process.stop()).code;
 }
 
 const sanitizerReports = (helper: Running) =>
-  helper.stderr
-    .join('')
-    .split('\n')
-    .filter((line) => /AddressSanitizer|LeakSanitizer|runtime error:/.test(line));
+  helper.process.stderr.filter((line) => /AddressSanitizer|LeakSanitizer|runtime error:/.test(line));
 
 /** A watch whose messages and end are kept, with a way to wait for either. */
 function watch(client: HelperClient) {
@@ -162,13 +146,13 @@ describe('helper WatchLinks on the real kernel (ASan and UBSan build)', () => {
       const w = watch(helper.client);
       await w.until('the resync', () => w.messages.length > 0);
       const start = Date.now();
-      helper.child.kill('SIGTERM');
-      assert.equal(await helper.exited, 0);
+      helper.process.kill('SIGTERM');
+      assert.equal((await helper.process.exited).code, 0);
       // Without the stop descriptor the watch thread would finish its 5 s wait first.
       assert.ok(Date.now() - start < 4500, `stopped after ${Date.now() - start} ms`);
       helper.client.close();
       assert.deepEqual(sanitizerReports(helper), []);
-      assert.ok(helper.stderr.join('').includes('stopped'));
+      assert.ok(helper.process.stderr.some((line) => line.includes('stopped')));
     });
   });
 });

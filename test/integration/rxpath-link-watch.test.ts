@@ -21,7 +21,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { sleep } from '../support/exec';
 import { Exporter } from '../support/exporter';
-import { type ParsedSample, parseExposition, sampleValue } from '../support/exposition';
+import { type ParsedSample, sampleValue } from '../support/exposition';
 import { type Netns, withNetns } from '../support/netns';
 
 const ONLY_RXPATH = [
@@ -34,19 +34,7 @@ const ONLY_RXPATH = [
 const CYCLES_TO_COUNT = 5;
 const CARRIER_FILE = /\/net\/([^/>]+)\/carrier_(?:changes|up_count|down_count)>/;
 
-/** Samples of a cycle that started after `since` (ms since epoch). */
-async function cycleAfter(exporter: Exporter, since: number): Promise<ParsedSample[]> {
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    const samples = parseExposition(await exporter.metrics());
-    const end =
-      (sampleValue(samples, 'ethtrack_collector_last_success_timestamp_seconds', { collector: 'rxpath' }) ?? 0) * 1000;
-    const took = (sampleValue(samples, 'ethtrack_collector_duration_seconds', { collector: 'rxpath' }) ?? 0) * 1000;
-    if (end - took > since) return samples;
-    await sleep(100);
-  }
-  throw new Error(`no rxpath cycle after ${since}: ${exporter.logs.join('\n')}`);
-}
+const cycleAfter = (exporter: Exporter, since: number) => exporter.cycleAfter('rxpath', since);
 
 /**
  * Runs `during` with strace attached to the exporter and returns the

@@ -24,19 +24,7 @@ import { withNetns } from '../support/netns';
 const EVERY_SECOND = '--collector.rxpath.schedule=* * * * * *';
 const ONLY_RXPATH = ['--no-collector.ethtool', '--no-collector.conntrack', EVERY_SECOND];
 
-/** Samples of a cycle that started after `since` (ms since epoch). */
-async function cycleAfter(exporter: Exporter, since: number): Promise<ParsedSample[]> {
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    const samples = parseExposition(await exporter.metrics());
-    const end =
-      (sampleValue(samples, 'ethtrack_collector_last_success_timestamp_seconds', { collector: 'rxpath' }) ?? 0) * 1000;
-    const took = (sampleValue(samples, 'ethtrack_collector_duration_seconds', { collector: 'rxpath' }) ?? 0) * 1000;
-    if (end - took > since + 5) return samples;
-    await sleep(100);
-  }
-  throw new Error(`no rxpath cycle after ${since}: ${exporter.logs.join('\n')}`);
-}
+const cycleAfter = (exporter: Exporter, since: number) => exporter.cycleAfter('rxpath', since);
 
 function python(ns: { exec: (cmd: string, args: string[]) => Promise<string> }, script: string): Promise<string> {
   return ns.exec('/usr/bin/python3', ['-c', script]);

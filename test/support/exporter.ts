@@ -6,6 +6,7 @@ import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { PATHS } from '../../src/paths';
 import { run, sleep } from './exec';
+import { type ParsedSample, parseExposition, sampleValue } from './exposition';
 import type { Netns } from './netns';
 
 export const ROOT = PATHS.root;
@@ -146,6 +147,21 @@ export class Exporter {
     const reply = await this.request('/metrics', headers);
     if (reply.status !== 200) throw new Error(`/metrics answered ${reply.status}: ${reply.body}`);
     return reply.body;
+  }
+
+  /** Samples of the first `collector` cycle that started after `since` (ms since epoch), from /metrics. */
+  async cycleAfter(collector: string, since: number): Promise<ParsedSample[]> {
+    const deadline = Date.now() + 20_000;
+    while (Date.now() < deadline) {
+      const samples = parseExposition(await this.metrics());
+      const labels = { collector };
+      const end = (sampleValue(samples, 'ethtrack_collector_last_success_timestamp_seconds', labels) ?? 0) * 1000;
+      const took = (sampleValue(samples, 'ethtrack_collector_duration_seconds', labels) ?? 0) * 1000;
+      // The timestamp is a wall clock's and ends the cycle; its start is that less its duration.
+      if (end - took > since) return samples;
+      await sleep(100);
+    }
+    throw new Error(`no ${collector} cycle after ${since}: ${this.logs.join('\n')}`);
   }
 
   /** Waits for /readyz to answer 200. */

@@ -61,6 +61,19 @@ function canonical(value: unknown): string {
   );
 }
 
+/** A watch that ends at once, refused, as a helper older than WatchLinks refuses it. */
+function refusedWatch(handlers: LinkWatchHandlers): LinkWatch {
+  let cancelled = false;
+  queueMicrotask(() => {
+    if (!cancelled) handlers.ended(new HelperCallError('WatchLinks', grpc.status.UNIMPLEMENTED, 'not recorded'));
+  });
+  return {
+    cancel: () => {
+      cancelled = true;
+    },
+  };
+}
+
 const callKey = (rpc: string, request: unknown) => `${rpc} ${canonical(request)}`;
 
 function decode<T>(rpc: string, bytes: Buffer): T {
@@ -160,17 +173,9 @@ export class ReplayHelper implements HelperApi {
     return decode('EvictFlows', this.one('EvictFlows', {}));
   }
 
-  /** A recording holds no link notifications: the watch ends at once, refused, as an older helper would. */
+  /** A recording holds no link notifications. */
   watchLinks(handlers: LinkWatchHandlers): LinkWatch {
-    let cancelled = false;
-    queueMicrotask(() => {
-      if (!cancelled) handlers.ended(new HelperCallError('WatchLinks', grpc.status.UNIMPLEMENTED, 'not recorded'));
-    });
-    return {
-      cancel: () => {
-        cancelled = true;
-      },
-    };
+    return refusedWatch(handlers);
   }
 
   async *dumpConntrackEncoded(batchSize: number, deadlineMs: number): AsyncGenerator<Buffer> {
@@ -276,17 +281,9 @@ export class RecordingHelper implements HelperApi {
     return this.unary('EvictFlows', {}).then((bytes) => decode('EvictFlows', bytes));
   }
 
-  /** A recording holds no link notifications: the watch ends at once, refused, as an older helper would. */
+  /** A recording holds no link notifications. */
   watchLinks(handlers: LinkWatchHandlers): LinkWatch {
-    let cancelled = false;
-    queueMicrotask(() => {
-      if (!cancelled) handlers.ended(new HelperCallError('WatchLinks', grpc.status.UNIMPLEMENTED, 'not recorded'));
-    });
-    return {
-      cancel: () => {
-        cancelled = true;
-      },
-    };
+    return refusedWatch(handlers);
   }
 
   async *dumpConntrackEncoded(batchSize: number, deadlineMs: number): AsyncGenerator<Buffer> {

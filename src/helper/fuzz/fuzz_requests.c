@@ -145,19 +145,6 @@ int rpc_send(struct rpc_ctx *ctx, const ProtobufCMessage *msg)
 	return 0;
 }
 
-/* WatchLinks never gets past its socket here (mnl_socket_open2 fails). */
-bool rpc_client_gone(struct rpc_ctx *ctx)
-{
-	(void)ctx;
-	return true;
-}
-
-int rpc_stop_fd(const struct rpc_ctx *ctx)
-{
-	(void)ctx;
-	return -1;
-}
-
 static const struct {
 	const ProtobufCMessageDescriptor *request;
 	rpc_unary_fn unary;

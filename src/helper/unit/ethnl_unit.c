@@ -19,20 +19,12 @@
 #include "ethtrack/helper/v1/helper.pb-c.h"
 #include "ethtool-netlink.h"
 #include "rpc.h"
+#include "unit/check.h"
 
 #define PORTID 4242
 #define FAMILY 27
 
 static int failures;
-#define CHECK(cond, ...)                                                  \
-	do {                                                              \
-		if (!(cond)) {                                            \
-			fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
-			fprintf(stderr, __VA_ARGS__);                     \
-			fprintf(stderr, "\n");                            \
-			failures++;                                       \
-		}                                                         \
-	} while (0)
 
 /* ---- the socket double */
 
@@ -270,18 +262,6 @@ int rpc_send(struct rpc_ctx *ctx, const ProtobufCMessage *msg)
 {
 	(void)ctx, (void)msg;
 	return 0;
-}
-
-bool rpc_client_gone(struct rpc_ctx *ctx)
-{
-	(void)ctx;
-	return true;
-}
-
-int rpc_stop_fd(const struct rpc_ctx *ctx)
-{
-	(void)ctx;
-	return -1;
 }
 
 int link_watch_cases(void);

@@ -7,16 +7,7 @@
 #include <libmnl/libmnl.h>
 
 #include "link-watch.h"
-
-#define CHECK(cond, ...)                                                  \
-	do {                                                              \
-		if (!(cond)) {                                            \
-			fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
-			fprintf(stderr, __VA_ARGS__);                     \
-			fprintf(stderr, "\n");                            \
-			failures++;                                       \
-		}                                                         \
-	} while (0)
+#include "unit/check.h"
 
 static uint8_t dgram[64 * 1024] __attribute__((aligned(4)));
 static size_t used;
