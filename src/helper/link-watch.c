@@ -84,8 +84,10 @@ void link_changes_add(struct link_changes *c, const void *buf, size_t len)
 	 * kernel pads every message, so only a datagram cut short fails this. */
 	while (len - off >= sizeof(struct nlmsghdr) && !c->resync) {
 		const struct nlmsghdr *nlh = (const struct nlmsghdr *)(p + off);
-		size_t step = ((size_t)nlh->nlmsg_len + NLMSG_ALIGNTO - 1) & ~(size_t)(NLMSG_ALIGNTO - 1);
-		if (nlh->nlmsg_len < sizeof(*nlh) || step > len - off)
+		if (nlh->nlmsg_len < sizeof(*nlh) || nlh->nlmsg_len > len - off)
+			break;
+		size_t step = NLMSG_ALIGN((size_t)nlh->nlmsg_len);
+		if (step > len - off)
 			break;
 		off += step;
 		if (nlh->nlmsg_type != RTM_NEWLINK && nlh->nlmsg_type != RTM_DELLINK)

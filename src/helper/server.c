@@ -15,9 +15,11 @@
  *    queues and a call lane of its own: a watch lasts as long as its client
  *    keeps it, so it must not hold the other calls. One watch at a time,
  *    and the newest wins: the next watch is requested as soon as one is
- *    served, and its arrival ends the one served (ABORTED). There is one
- *    service; a watch it no longer reads (a service restarted beside a
- *    helper that stays) must not keep the new one waiting.
+ *    served, and its arrival ends the one served (ABORTED) at the served
+ *    one's next look (link-watch.c: WAIT_MS); watches that queued up
+ *    meanwhile end at once, but the last. There is one service; a watch it
+ *    no longer reads (a service restarted beside a helper that stays) must
+ *    not keep the new one waiting.
  *
  * Every registered method keeps one outstanding request; a generic request
  * catches unregistered methods and answers UNIMPLEMENTED. */
@@ -154,7 +156,9 @@ static ssize_t read_request(struct lane *lane, grpc_byte_buffer *payload)
 static grpc_event watch_next;
 static bool watch_next_arrived;
 
-/* A newer watch arrived (or the server stops): the one served ends. */
+/* A newer watch arrived: the one served ends. (A request that failed, the
+ * server stopping, is kept for the loop too; the stop ends the watch through
+ * rpc_stop_fd.) */
 static bool watch_superseded(void)
 {
 	if (!watch_next_arrived) {
@@ -162,7 +166,7 @@ static bool watch_superseded(void)
 							gpr_inf_past(GPR_CLOCK_MONOTONIC), NULL);
 		watch_next_arrived = watch_next.type != GRPC_QUEUE_TIMEOUT;
 	}
-	return watch_next_arrived;
+	return watch_next_arrived && watch_next.type == GRPC_OP_COMPLETE && watch_next.success;
 }
 
 static void serve(struct lane *lane, struct method *m, struct request *r)
@@ -179,6 +183,9 @@ static void serve(struct lane *lane, struct method *m, struct request *r)
 
 	if (rpc_deadline_ms(&ctx) == 0)
 		rpc_fail(&ctx, RPC_DEADLINE_EXCEEDED, "deadline passed before the call was served");
+	else if (ctx.superseded && ctx.superseded())
+		/* Watches that queued up while one was served: only the newest is served. */
+		rpc_fail(&ctx, RPC_ABORTED, "a newer watch replaced this one");
 	else if (!r->payload)
 		rpc_fail(&ctx, RPC_INVALID_ARGUMENT, "no request message");
 	else if ((len = read_request(lane, r->payload)) < 0)

@@ -116,6 +116,39 @@ describe('helper WatchLinks on the real kernel (ASan and UBSan build)', () => {
     });
   });
 
+  it('serves only the newest of watches that queued up; the others end ABORTED', async () => {
+    await withNetns(['lwq'], async (ns) => {
+      const helper = await startHelper(ns);
+      const clients: HelperClient[] = [];
+      try {
+        const watches = [];
+        for (let i = 0; i < 4; i++) {
+          const client = new HelperClient(helper.client.address, 5000);
+          clients.push(client);
+          const w = watch(client);
+          // The first is served before the others queue up behind it.
+          if (i === 0) await w.until('the first resync', () => w.messages.length > 0);
+          watches.push(w);
+        }
+        const newest = watches[3];
+        await newest.until('the newest resync', () => newest.messages.length > 0);
+        for (const w of watches.slice(0, 3)) {
+          await w.until('an older watch to end', () => w.ended() !== undefined);
+          assert.equal(w.ended()?.code, ABORTED, w.ended()?.message);
+        }
+        // The ones that queued were never served: no resync reached them.
+        assert.deepEqual(
+          watches.slice(1, 3).map((w) => w.messages.length),
+          [0, 0],
+        );
+      } finally {
+        for (const client of clients) client.close();
+        assert.equal(await stopHelper(helper), 0);
+        assert.deepEqual(sanitizerReports(helper), []);
+      }
+    });
+  });
+
   it('answers notifications lost to a receive buffer overrun with a resync', async () => {
     await withNetns(['lwo'], async (ns) => {
       await ns.addVeth('loa', 'lob', 8);
