@@ -150,7 +150,8 @@ export class KernelFiles {
     return value;
   }
 
-  private close(file: string): void {
+  /** Closes the descriptor kept for `file`, if one is. */
+  close(file: string): void {
     const fd = this.open.get(file);
     if (fd === undefined) return;
     this.open.delete(file);
@@ -160,11 +161,6 @@ export class KernelFiles {
     } catch {
       // already closed
     }
-  }
-
-  /** Closes the kept descriptors under `prefix` (a device that is gone or no longer included). */
-  closeUnder(prefix: string): void {
-    for (const file of [...this.open.keys()]) if (file.startsWith(prefix)) this.close(file);
   }
 
   get openCount(): number {

@@ -24,13 +24,21 @@ import type { Logger } from '../logger';
 const UNIMPLEMENTED = 12;
 /** A watch whose resync has not arrived this long after it started is started again (the helper serves the newest). */
 export const RESYNC_WAIT_MS = 10_000;
+/** A helper that refused the watch is asked again after this long (one reached over --helper.socket may be upgraded in place). */
+export const REFUSED_RETRY_MS = 600_000;
+/** An ended watch is logged at info at most this often (two services on one helper would take it off each other every cycle). */
+const END_LOG_MS = 600_000;
 
 export class LinkChangeWatch {
   /** The helper the watch runs on, and the watch while it runs. */
   private helper: HelperApi | undefined;
   private watch: LinkWatch | undefined;
-  /** A helper that does not serve WatchLinks. */
+  /** A helper that does not serve WatchLinks, and when it said so. */
   private refusedBy: HelperApi | undefined;
+  private refusedAt = 0;
+  /** A resync arrived since the collector last asked (takeResync). */
+  private resynced = false;
+  private endLoggedAt = Number.NEGATIVE_INFINITY;
   /** The watch's resync arrived and it has not ended since. */
   private live = false;
   /** Read every device next cycle. */
@@ -49,7 +57,8 @@ export class LinkChangeWatch {
    * with the current helper client (a restarted helper is a new client).
    */
   follow(helper: HelperApi | undefined): void {
-    if (!helper || helper === this.refusedBy) return;
+    if (!helper) return;
+    if (helper === this.refusedBy && performance.now() - this.refusedAt < REFUSED_RETRY_MS) return;
     if (helper === this.helper && this.watch) {
       if (this.live || performance.now() - this.startedAt < RESYNC_WAIT_MS) return;
       this.logger?.info('link watch: no resync from the helper; starting it again', {
@@ -70,12 +79,18 @@ export class LinkChangeWatch {
         this.live = false;
         this.lastError = error;
         if (error.code === UNIMPLEMENTED) {
+          if (this.refusedBy !== helper) {
+            this.logger?.info('link watch: the helper has none; every device is read each cycle', {
+              err: error.message,
+            });
+          }
           this.refusedBy = helper;
-          this.logger?.info('link watch: the helper has none; every device is read each cycle', {
-            err: error.message,
-          });
+          this.refusedAt = performance.now();
         } else if (wasLive) {
-          this.logger?.info('link watch ended; every device is read each cycle until it is back', {
+          const now = performance.now();
+          const level = now - this.endLoggedAt >= END_LOG_MS ? 'info' : 'debug';
+          if (level === 'info') this.endLoggedAt = now;
+          this.logger?.[level]('link watch ended; every device is read each cycle until it is back', {
             err: error.message,
           });
         }
@@ -88,6 +103,7 @@ export class LinkChangeWatch {
     if (changes.resync) {
       if (!this.live) this.logger?.debug('link watch live');
       this.live = true;
+      this.resynced = true;
       this.all = true;
       this.named.clear();
       this.lastError = undefined;
@@ -111,6 +127,16 @@ export class LinkChangeWatch {
     this.named = this.taken;
     this.taken = named;
     return named;
+  }
+
+  /**
+   * Whether a resync arrived since the last call: the collector then renews
+   * every device (a rename may be among the notifications it stands for).
+   */
+  takeResync(): boolean {
+    const resynced = this.resynced;
+    this.resynced = false;
+    return resynced;
   }
 
   /** The cycle that took the last names failed before it read them all: the next reads every device. */

@@ -49,6 +49,7 @@ const SPLIT_COLUMNS = Int32Array.from(NET_DEV_SPLIT.flatMap(([column, parts]) =>
 /** A value that has no sample (the file is absent, or the device went away mid-cycle). */
 const NONE = -1;
 const RX_PACKETS = NET_DEV.rx_packets;
+const TX_PACKETS = NET_DEV.tx_packets;
 /** A device's rx_nohandler is read at least this often, whether or not its rx_packets moved. */
 export const NOHANDLER_RECHECK_MS = 60_000;
 /** A device's carrier_changes is read at least this often, whether or not the link watch named it. */
@@ -175,7 +176,12 @@ export class LinkCounters {
    */
   read(named: ReadonlySet<string> | null = null): boolean {
     this.named = named;
-    if (named !== null) for (const name of named) this.renewed(name);
+    if (named !== null) {
+      for (const name of named) {
+        const device = this.devices.get(name);
+        if (device) this.renew(device);
+      }
+    }
     const file = path.join(this.procfs, 'net', 'dev');
     const length = this.files.read(file);
     const bytes = this.files.bytes;
@@ -230,6 +236,13 @@ export class LinkCounters {
         }
         row++;
         if (device !== null) {
+          // Counters that went back: another device has the name now (renamed, made anew); without
+          // the link watch to say so, this is how it shows.
+          if (
+            values !== null &&
+            (values[RX_PACKETS] < device.netDev[RX_PACKETS] || values[TX_PACKETS] < device.netDev[TX_PACKETS])
+          )
+            this.renew(device);
           // null: the row's bytes are last cycle's, and so are its values.
           const still = values === null || values[RX_PACKETS] === device.netDev[RX_PACKETS];
           if (values !== null) device.netDev.set(values);
@@ -372,17 +385,27 @@ export class LinkCounters {
   }
 
   /**
-   * The link watch named the device: its kept descriptors are opened again
-   * and its carrier counts read. A name can now be another device's (one
-   * renamed, a new one made under its old name): a kept sysfs descriptor
-   * follows the device it was opened on, not the name.
+   * The device of this name may be another than the one its descriptors were
+   * opened on (one renamed, a new one made under its old name: a kept sysfs
+   * descriptor follows its device, not the name): they are opened again, and
+   * its carrier counts and rx_nohandler read.
    */
-  private renewed(name: string): void {
-    const device = this.devices.get(name);
-    if (!device) return;
-    this.files.closeUnder(`${this.netClass(name)}/`);
+  private renew(device: Device): void {
+    this.closeFiles(device);
     device.carrierChanges = -1;
     device.nohandlerSettled = false;
+  }
+
+  /** Renews every device (a resync of the link watch: a rename may be among what was lost). */
+  renewAll(): void {
+    for (const device of this.devices.values()) if (device) this.renew(device);
+  }
+
+  /** Closes the descriptors kept for the device's files: its own paths, not a scan of every kept one. */
+  private closeFiles(device: Device): void {
+    this.files.close(device.carrierChangesFile.file);
+    for (const file of device.alwaysFiles) this.files.close(file);
+    for (const file of device.splitFiles) this.files.close(file);
   }
 
   /** Whether `device` is still the one of its name (not gone, not come back as another). */
@@ -396,7 +419,7 @@ export class LinkCounters {
     for (const [name, device] of this.devices) {
       if (listed.has(name)) continue;
       this.devices.delete(name);
-      if (device) this.files.closeUnder(`${this.netClass(name)}/`);
+      if (device) this.closeFiles(device);
     }
   }
 }

@@ -165,6 +165,7 @@ export class RxpathCollector implements Collector {
     this.softnet();
     const before = this.links.order.length;
     this.linkWatch.follow(helper);
+    if (this.linkWatch.takeResync()) this.links.renewAll();
     let listed: boolean;
     try {
       listed = this.links.read(this.linkWatch.take());

@@ -24,7 +24,7 @@ describe('counters read through a remembered descriptor', () => {
     assert.equal(files.readCounterAt(a), 7);
     assert.equal(files.readCounterAt(a), 7, 'through the remembered descriptor');
     const used = a.fd;
-    files.closeUnder(`${path.join(dir, 'a')}/`);
+    files.close(a.file);
     // The lowest free number is the one just closed: b gets it.
     const b = write('b/carrier_changes', '99\n');
     assert.equal(files.readCounter(b), 99);

@@ -13,7 +13,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { DeviceFilter } from '../../src/collectors/device-filter';
+import { KernelFiles } from '../../src/collectors/kernel-files';
 import { RxpathCollector } from '../../src/collectors/rxpath';
+import { LinkCounters } from '../../src/collectors/rxpath-links';
 import { Snapshot } from '../../src/exposition/snapshot';
 import { parseExposition, sampleValue } from '../support/exposition';
 import { PROCFS_DIR, SYSFS_DIR } from '../support/golden';
@@ -158,5 +160,59 @@ describe('rxpath rx_nohandler read only when rx_packets moved', () => {
     const text = await served.cycle();
     assert.equal(nohandler(text, 'q8b'), before + 3);
     assert.equal(text, await fresh(root));
+  });
+});
+
+describe('rxpath link counters of a device renamed away and made anew under its name', () => {
+  const carriers = (text: string, device: string) =>
+    ['up', 'down'].map((way) =>
+      sampleValue(parseExposition(text), `ethtrack_nic_carrier_${way}_changes_total`, { device }),
+    );
+  /** q8a renamed to q8old (its kept descriptors follow it), and a new q8a with the given carrier counts. */
+  const remake = (tree: ReturnType<typeof fakeTree>, up: number, down: number) => {
+    fs.renameSync(tree.sys('q8a', ''), tree.sys('q8old', ''));
+    fs.cpSync(tree.sys('q8old', ''), tree.sys('q8a', ''), { recursive: true });
+    fs.writeFileSync(tree.sys('q8a', 'carrier_up_count'), `${up}\n`);
+    fs.writeFileSync(tree.sys('q8a', 'carrier_down_count'), `${down}\n`);
+    fs.writeFileSync(tree.sys('q8a', 'carrier_changes'), `${up + down}\n`);
+  };
+
+  it('without the link watch: counters that went back show another device, whose files are opened anew', async () => {
+    const tree = fakeTree();
+    const served = new Served(collector(tree.root));
+    await served.cycle();
+    await served.cycle();
+    remake(tree, 1, 0);
+    // The new device's counters start again; the old one's row is gone with its name (excluded here).
+    tree.setRow('q8a', [60, 1, 0, 0, 0, 0, 0, 0, 60, 1, 0, 0, 0, 0, 0, 0]);
+    const text = await served.cycle();
+    assert.deepEqual(carriers(text, 'q8a'), [1, 0]);
+    assert.equal(text, await fresh(tree.root));
+  });
+
+  it("after a resync of the link watch (renewAll), though the device's counters did not go back", async () => {
+    const tree = fakeTree();
+    const files = new KernelFiles();
+    const links = new LinkCounters(
+      files,
+      path.join(tree.root, 'proc'),
+      path.join(tree.root, 'sys'),
+      new DeviceFilter(undefined, undefined),
+    );
+    const q8aCarriers = () => {
+      const device = links.order.find((d) => d.name === 'q8a');
+      return device ? [...device.carrierCounts] : [];
+    };
+    links.read(null);
+    const before = q8aCarriers();
+    // Nothing named since: the counts stand as read.
+    links.read(new Set());
+    remake(tree, before[0] + 5, before[1] + 5);
+    links.read(new Set());
+    assert.deepEqual(q8aCarriers(), before, 'not named, not read: the counts stand');
+    links.renewAll();
+    links.read(null);
+    assert.deepEqual(q8aCarriers(), [before[0] + 5, before[1] + 5], "the new q8a's own counts");
+    files.closeAll();
   });
 });
