@@ -101,7 +101,8 @@ export class LinkChangeWatch {
 
   private apply(changes: LinkChanges): void {
     if (changes.resync) {
-      if (!this.live) this.logger?.debug('link watch live');
+      // After an end that was logged, its coming back is too; the first start is routine.
+      if (!this.live) this.logger?.[this.endLoggedAt > Number.NEGATIVE_INFINITY ? 'info' : 'debug']('link watch live');
       this.live = true;
       this.resynced = true;
       this.all = true;
