@@ -46,8 +46,6 @@ export class LinkChangeWatch {
   private named = new Set<string>();
   /** The set take() last handed out, cleared and reused by the next take(). */
   private taken = new Set<string>();
-  /** Why the last watch ended (undefined while one runs). */
-  lastError: Error | undefined;
   private startedAt = 0;
 
   constructor(private readonly logger?: Logger) {}
@@ -77,7 +75,6 @@ export class LinkChangeWatch {
         const wasLive = this.live;
         this.watch = undefined;
         this.live = false;
-        this.lastError = error;
         if (error.code === UNIMPLEMENTED) {
           if (this.refusedBy !== helper) {
             this.logger?.info('link watch: the helper has none; every device is read each cycle', {
@@ -107,7 +104,6 @@ export class LinkChangeWatch {
       this.resynced = true;
       this.all = true;
       this.named.clear();
-      this.lastError = undefined;
       return;
     }
     if (!this.all) for (const device of changes.devices) this.named.add(device);
